@@ -1,0 +1,86 @@
+using Npgsql;
+
+namespace OpsDash.Host.Database;
+
+/// <summary>
+/// Database configuration. <c>Database:Url</c> (env <c>OPSDASH_DATABASE_URL</c>) is the owner/migrator
+/// connection; the Host itself connects as <c>Database:AppRole</c>, which owns nothing and cannot bypass RLS.
+/// With no URL, an embedded cluster is started under <c>.data/postgres</c>.
+/// </summary>
+public sealed class DatabaseSettings
+{
+    public string? Url { get; set; }
+
+    public string AppRole { get; set; } = "opsdash_app";
+
+    public string? AppPassword { get; set; }
+
+    public string OwnerRole { get; set; } = "opsdash_owner";
+
+    public string DatabaseName { get; set; } = "opsdash";
+
+    public bool MigrateOnStartup { get; set; } = true;
+
+    public string? ScriptsPath { get; set; }
+
+    public EmbeddedSettings Embedded { get; set; } = new();
+
+    public string ResolveScriptsPath() =>
+        ScriptsPath ?? Path.Combine(AppContext.BaseDirectory, "db", "scripts");
+
+    /// <summary>The app-role connection: same server and database as the owner's, another user.</summary>
+    public string AppConnectionString(string ownerConnectionString) =>
+        new NpgsqlConnectionStringBuilder(ownerConnectionString)
+        {
+            Username = AppRole,
+            Password = AppPassword,
+            ApplicationName = "opsdash",
+        }.ConnectionString;
+
+    /// <summary>Accepts <c>postgres://user:pass@host:port/db?sslmode=...</c> or an Npgsql key=value string.</summary>
+    public static string ToNpgsql(string url)
+    {
+        if (!url.StartsWith("postgres://", StringComparison.OrdinalIgnoreCase) &&
+            !url.StartsWith("postgresql://", StringComparison.OrdinalIgnoreCase))
+        {
+            return url;
+        }
+
+        var uri = new Uri(url);
+        var userInfo = uri.UserInfo.Split(':', 2);
+        var builder = new NpgsqlConnectionStringBuilder
+        {
+            Host = uri.Host,
+            Port = uri.IsDefaultPort || uri.Port <= 0 ? 5432 : uri.Port,
+            Database = Uri.UnescapeDataString(uri.AbsolutePath.TrimStart('/')),
+            Username = Uri.UnescapeDataString(userInfo[0]),
+        };
+        if (userInfo.Length == 2)
+        {
+            builder.Password = Uri.UnescapeDataString(userInfo[1]);
+        }
+
+        foreach (var pair in uri.Query.TrimStart('?').Split('&', StringSplitOptions.RemoveEmptyEntries))
+        {
+            var kv = pair.Split('=', 2);
+            if (kv[0].Equals("sslmode", StringComparison.OrdinalIgnoreCase) && kv.Length == 2)
+            {
+                builder.SslMode = Enum.Parse<SslMode>(kv[1].Replace("-", string.Empty, StringComparison.Ordinal), ignoreCase: true);
+            }
+        }
+
+        return builder.ConnectionString;
+    }
+}
+
+public sealed class EmbeddedSettings
+{
+    public int Port { get; set; } = 5433;
+
+    public string? DataDirectory { get; set; }
+
+    public string BinDirectory { get; set; } = "/usr/lib/postgresql/15/bin";
+
+    /// <summary>Stop the cluster when the Host stops (the next start reuses the data folder).</summary>
+    public bool StopOnShutdown { get; set; } = true;
+}

@@ -1,0 +1,155 @@
+using System.Diagnostics;
+using Npgsql;
+
+namespace OpsDash.Host.Database;
+
+public sealed record EmbeddedPostgresOptions(string DataDirectory, int Port, string BinDirectory, IReadOnlyList<string> ExtraSettings);
+
+/// <summary>
+/// A PostgreSQL cluster the Host (or the test run) starts for itself in a git-ignored folder:
+/// initdb once, then reuse. PostgreSQL refuses to run as root, so as root every server command
+/// runs as the <c>postgres</c> OS user. Dev and test only; see docs/adr/0006-embedded-postgres.md.
+/// </summary>
+public sealed class EmbeddedPostgres(EmbeddedPostgresOptions options, ILogger logger)
+{
+    private const string ServiceUser = "postgres";
+
+    private string ClusterDirectory => Path.Combine(options.DataDirectory, "cluster");
+
+    private string SocketDirectory => Path.Combine(options.DataDirectory, "socket");
+
+    private string LogFile => Path.Combine(options.DataDirectory, "postgres.log");
+
+    public string SuperuserConnectionString =>
+        new NpgsqlConnectionStringBuilder
+        {
+            Host = "127.0.0.1",
+            Port = options.Port,
+            Username = ServiceUser,
+            Database = "postgres",
+            Pooling = false,
+        }.ConnectionString;
+
+    public async Task StartAsync(CancellationToken ct = default)
+    {
+        Directory.CreateDirectory(options.DataDirectory);
+        Directory.CreateDirectory(SocketDirectory);
+        if (IsRoot)
+        {
+            MakeReachableByServiceUser(options.DataDirectory);
+            await RunAsync("chown", ["-R", $"{ServiceUser}:", options.DataDirectory], asServiceUser: false, ct);
+        }
+
+        if (!File.Exists(Path.Combine(ClusterDirectory, "PG_VERSION")))
+        {
+            logger.LogInformation("initdb: creating PostgreSQL cluster in {Directory}", ClusterDirectory);
+            await RunAsync(Tool("initdb"), ["-D", ClusterDirectory, "-U", ServiceUser, "--auth=trust", "-E", "UTF8", "--no-locale"], asServiceUser: true, ct);
+        }
+
+        if (await IsRunningAsync(ct))
+        {
+            logger.LogInformation("PostgreSQL already running in {Directory}", ClusterDirectory);
+            return;
+        }
+
+        var settings = new List<string>
+        {
+            $"-p {options.Port}",
+            "-c listen_addresses=127.0.0.1",
+            $"-c unix_socket_directories={SocketDirectory}",
+        };
+        settings.AddRange(options.ExtraSettings.Select(s => $"-c {s}"));
+        logger.LogInformation("Starting PostgreSQL on 127.0.0.1:{Port}", options.Port);
+        await RunAsync(Tool("pg_ctl"), ["start", "-w", "-t", "60", "-D", ClusterDirectory, "-l", LogFile, "-o", string.Join(' ', settings)], asServiceUser: true, ct);
+    }
+
+    public async Task StopAsync()
+    {
+        if (await IsRunningAsync(CancellationToken.None))
+        {
+            await RunAsync(Tool("pg_ctl"), ["stop", "-w", "-m", "fast", "-D", ClusterDirectory], asServiceUser: true, CancellationToken.None);
+        }
+    }
+
+    private async Task<bool> IsRunningAsync(CancellationToken ct)
+    {
+        var (exitCode, _) = await ExecAsync(Tool("pg_ctl"), ["status", "-D", ClusterDirectory], asServiceUser: true, ct);
+        return exitCode == 0;
+    }
+
+    private string Tool(string name)
+    {
+        var path = Path.Combine(options.BinDirectory, name);
+        return File.Exists(path)
+            ? path
+            : throw new InvalidOperationException(
+                $"PostgreSQL tool '{name}' not found in {options.BinDirectory}. Install postgresql-15 (the README's commands do) or set Database:Embedded:BinDirectory.");
+    }
+
+    private static bool IsRoot => Environment.UserName == "root";
+
+    /// <summary>The service user must be able to traverse every ancestor (e.g. a clone under a 0700 mktemp folder).</summary>
+    private static void MakeReachableByServiceUser(string directory)
+    {
+        if (OperatingSystem.IsWindows())
+        {
+            return;
+        }
+
+        for (var dir = new DirectoryInfo(Path.GetFullPath(directory)); dir is not null; dir = dir.Parent)
+        {
+            var mode = File.GetUnixFileMode(dir.FullName);
+            if (!mode.HasFlag(UnixFileMode.OtherExecute))
+            {
+                File.SetUnixFileMode(dir.FullName, mode | UnixFileMode.OtherExecute);
+            }
+        }
+    }
+
+    private async Task RunAsync(string file, IReadOnlyList<string> args, bool asServiceUser, CancellationToken ct)
+    {
+        var (exitCode, output) = await ExecAsync(file, args, asServiceUser, ct);
+        if (exitCode != 0)
+        {
+            var log = File.Exists(LogFile) ? string.Join('\n', File.ReadLines(LogFile).TakeLast(20)) : string.Empty;
+            throw new InvalidOperationException($"{Path.GetFileName(file)} failed ({exitCode}): {output}\n{log}");
+        }
+    }
+
+    private static async Task<(int ExitCode, string Output)> ExecAsync(string file, IReadOnlyList<string> args, bool asServiceUser, CancellationToken ct)
+    {
+        var start = new ProcessStartInfo
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        if (asServiceUser && IsRoot)
+        {
+            start.FileName = "runuser";
+            foreach (var a in new[] { "-u", ServiceUser, "--", file })
+            {
+                start.ArgumentList.Add(a);
+            }
+        }
+        else
+        {
+            start.FileName = file;
+        }
+
+        foreach (var a in args)
+        {
+            start.ArgumentList.Add(a);
+        }
+
+        using var process = Process.Start(start) ?? throw new InvalidOperationException($"Could not start {file}");
+        // pg_ctl start leaves the server holding the inherited pipes; read until exit, not until EOF.
+        var stdout = process.StandardOutput.ReadToEndAsync(ct);
+        var stderr = process.StandardError.ReadToEndAsync(ct);
+        await process.WaitForExitAsync(ct);
+        var output = await Task.WhenAny(Task.WhenAll(stdout, stderr), Task.Delay(TimeSpan.FromSeconds(2), ct)) is Task<string[]> done
+            ? string.Concat(done.Result)
+            : string.Empty;
+        return (process.ExitCode, output.Trim());
+    }
+}

@@ -1,0 +1,89 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.AspNetCore.HttpLogging;
+using Microsoft.AspNetCore.Http.Json;
+using OpsDash.Host.Database;
+using OpsDash.SharedKernel.Database;
+using OpsDash.SharedKernel.Http;
+using OpsDash.SharedKernel.Security;
+
+namespace OpsDash.Host.Setup;
+
+/// <summary>Composition root: services, middleware order, module routes.</summary>
+public static class OpsDashApp
+{
+    public static async Task<WebApplication> BuildAsync(WebApplicationBuilder builder)
+    {
+        var configuration = builder.Configuration;
+        using var bootLoggerFactory = LoggerFactory.Create(b => b.AddSimpleConsole(o => o.SingleLine = true));
+        var bootLogger = bootLoggerFactory.CreateLogger("startup");
+
+        var databaseSettings = configuration.GetSection("Database").Get<DatabaseSettings>() ?? new DatabaseSettings();
+        var connections = await DatabaseBootstrap.PrepareAsync(databaseSettings, bootLogger);
+        var jwt = configuration.GetSection(JwtSettings.SectionName).Get<JwtSettings>() ?? new JwtSettings();
+        jwt.SigningKey ??= connections.Embedded is not null
+            ? DevelopmentSecrets.SigningKey()
+            : throw new InvalidOperationException($"{JwtSettings.SectionName}:SigningKey is required when Database:Url is set.");
+
+        var services = builder.Services;
+        builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = configuration.GetValue("Limits:MaxRequestBodyBytes", 1_048_576));
+        services.AddSingleton(databaseSettings);
+        services.AddOpsDashDatabase(connections.App);
+        services.AddOpsDashProblemDetails();
+        services.AddOpsDashAuthentication(jwt);
+        services.AddOpsDashRateLimiting(configuration);
+        services.Configure<JsonOptions>(o =>
+        {
+            o.SerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.CamelCase;
+            o.SerializerOptions.DictionaryKeyPolicy = JsonNamingPolicy.CamelCase;
+        });
+        services.AddHttpLogging(o =>
+        {
+            // Method, path, status, duration: no headers, query strings or bodies, so no tokens or passwords.
+            o.LoggingFields = HttpLoggingFields.RequestMethod | HttpLoggingFields.RequestPath |
+                              HttpLoggingFields.ResponseStatusCode | HttpLoggingFields.Duration;
+            o.CombineLogs = true;
+        });
+        services.AddHealthChecks().AddCheck<DatabaseReadyCheck>("database", tags: ["ready"]);
+        services.AddOpenApi();
+
+        var modules = ModuleLoader.LoadAll();
+        foreach (var module in modules)
+        {
+            module.AddServices(services, configuration);
+        }
+
+        var app = builder.Build();
+        if (connections.Embedded is { } embedded && databaseSettings.Embedded.StopOnShutdown)
+        {
+            app.Lifetime.ApplicationStopped.Register(() => embedded.StopAsync().GetAwaiter().GetResult());
+        }
+
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        app.UseHttpLogging();
+        app.UseAuthentication();
+        app.UseMiddleware<TenantContextMiddleware>();
+        app.UseRateLimiter();
+        app.UseAuthorization();
+
+        app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
+        app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains("ready") });
+        app.MapOpenApi("/openapi/{documentName}.json");
+        app.UseSwaggerUI(o =>
+        {
+            o.RoutePrefix = "docs";
+            o.SwaggerEndpoint("/openapi/v1.json", "OpsDash v1");
+        });
+
+        var api = app.MapGroup("/api/v1")
+            .AddEndpointFilter<UnitOfWorkFilter>()
+            .RequireRateLimiting(RateLimitingSetup.ApiPolicy);
+        foreach (var module in modules)
+        {
+            module.AddRoutes(api);
+        }
+
+        return app;
+    }
+}

@@ -1,0 +1,64 @@
+using System.Globalization;
+using System.Threading.RateLimiting;
+using OpsDash.SharedKernel.Errors;
+using OpsDash.SharedKernel.Security;
+
+namespace OpsDash.Host.Setup;
+
+public sealed class RateLimitSettings
+{
+    public int PermitLimit { get; set; }
+
+    public int WindowSeconds { get; set; } = 60;
+}
+
+public static class RateLimitingSetup
+{
+    /// <summary>General API traffic, partitioned by user (or IP when anonymous).</summary>
+    public const string ApiPolicy = "api";
+
+    /// <summary>Signup, login, refresh: stricter and per client IP, against credential stuffing.</summary>
+    public const string AuthPolicy = "auth";
+
+    public static IServiceCollection AddOpsDashRateLimiting(this IServiceCollection services, IConfiguration configuration)
+    {
+        var api = configuration.GetSection("RateLimiting:Api").Get<RateLimitSettings>() ?? new RateLimitSettings { PermitLimit = 600 };
+        var auth = configuration.GetSection("RateLimiting:Auth").Get<RateLimitSettings>() ?? new RateLimitSettings { PermitLimit = 20 };
+        services.AddRateLimiter(options =>
+        {
+            options.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
+            options.AddPolicy(ApiPolicy, http => FixedWindow(
+                http.User.UserId()?.ToString() ?? "ip:" + http.Connection.RemoteIpAddress, api));
+            options.AddPolicy(AuthPolicy, http => FixedWindow("ip:" + http.Connection.RemoteIpAddress, auth));
+            options.OnRejected = async (context, ct) =>
+            {
+                var retryAfter = context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var after)
+                    ? (int)Math.Ceiling(after.TotalSeconds)
+                    : api.WindowSeconds;
+                var http = context.HttpContext;
+                http.Response.Headers.RetryAfter = retryAfter.ToString(CultureInfo.InvariantCulture);
+                var problems = http.RequestServices.GetRequiredService<IProblemDetailsService>();
+                await problems.WriteAsync(new ProblemDetailsContext
+                {
+                    HttpContext = http,
+                    ProblemDetails =
+                    {
+                        Status = StatusCodes.Status429TooManyRequests,
+                        Title = "Too many requests",
+                        Detail = $"Retry after {retryAfter} seconds.",
+                        Extensions = { ["error"] = ErrorCodes.RateLimited, ["retryAfter"] = retryAfter },
+                    },
+                });
+            };
+        });
+        return services;
+    }
+
+    private static RateLimitPartition<string> FixedWindow(string key, RateLimitSettings settings) =>
+        RateLimitPartition.GetFixedWindowLimiter(key, _ => new FixedWindowRateLimiterOptions
+        {
+            PermitLimit = settings.PermitLimit,
+            Window = TimeSpan.FromSeconds(settings.WindowSeconds),
+            QueueLimit = 0,
+        });
+}

@@ -1,0 +1,121 @@
+using System.Data;
+using Dapper;
+using Npgsql;
+
+namespace OpsDash.SharedKernel.Database;
+
+/// <summary>
+/// One connection and one transaction for one unit of work (an HTTP request or a job).
+/// Opened on first use; the tenant context is applied in the same round trip as BEGIN
+/// (Npgsql sends a lazy BEGIN together with the next command).
+/// </summary>
+public sealed class DbSession : IAsyncDisposable
+{
+    private const string ApplyContextSql = """
+        select set_config('app.user_id', @UserId, true),
+               set_config('app.org_id', @OrgId, true),
+               set_config('app.system', @System, true)
+        """;
+
+    private readonly NpgsqlDataSource _dataSource;
+    private readonly TenantContext _context;
+    private NpgsqlConnection? _connection;
+    private NpgsqlTransaction? _transaction;
+
+    public DbSession(NpgsqlDataSource dataSource, TenantContext context)
+    {
+        _dataSource = dataSource;
+        _context = context;
+        _context.Changed += ApplyContextIfOpenAsync;
+    }
+
+    public bool IsOpen => _transaction is not null;
+
+    public async Task<NpgsqlConnection> ConnectionAsync(CancellationToken ct = default)
+    {
+        if (_connection is not null)
+        {
+            return _connection;
+        }
+
+        _connection = await _dataSource.OpenConnectionAsync(ct);
+        _transaction = await _connection.BeginTransactionAsync(IsolationLevel.ReadCommitted, ct);
+        await ApplyContextAsync(ct);
+        return _connection;
+    }
+
+    public async Task<IEnumerable<T>> QueryAsync<T>(string sql, object? param = null, CancellationToken ct = default) =>
+        await (await ConnectionAsync(ct)).QueryAsync<T>(Command(sql, param, ct));
+
+    public async Task<T?> QuerySingleOrDefaultAsync<T>(string sql, object? param = null, CancellationToken ct = default) =>
+        await (await ConnectionAsync(ct)).QuerySingleOrDefaultAsync<T>(Command(sql, param, ct));
+
+    public async Task<T> QuerySingleAsync<T>(string sql, object? param = null, CancellationToken ct = default) =>
+        await (await ConnectionAsync(ct)).QuerySingleAsync<T>(Command(sql, param, ct));
+
+    public async Task<int> ExecuteAsync(string sql, object? param = null, CancellationToken ct = default) =>
+        await (await ConnectionAsync(ct)).ExecuteAsync(Command(sql, param, ct));
+
+    public async Task<T?> ExecuteScalarAsync<T>(string sql, object? param = null, CancellationToken ct = default) =>
+        await (await ConnectionAsync(ct)).ExecuteScalarAsync<T>(Command(sql, param, ct));
+
+    public async Task CommitAsync(CancellationToken ct = default)
+    {
+        if (_transaction is null)
+        {
+            return;
+        }
+
+        await _transaction.CommitAsync(ct);
+        await CloseAsync();
+    }
+
+    public async Task RollbackAsync(CancellationToken ct = default)
+    {
+        if (_transaction is null)
+        {
+            return;
+        }
+
+        await _transaction.RollbackAsync(ct);
+        await CloseAsync();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        _context.Changed -= ApplyContextIfOpenAsync;
+        await CloseAsync();
+    }
+
+    private CommandDefinition Command(string sql, object? param, CancellationToken ct) =>
+        new(sql, param, _transaction, cancellationToken: ct);
+
+    private Task ApplyContextIfOpenAsync() => _connection is null ? Task.CompletedTask : ApplyContextAsync(default);
+
+    private Task<int> ApplyContextAsync(CancellationToken ct) =>
+        _connection!.ExecuteAsync(new CommandDefinition(
+            ApplyContextSql,
+            new
+            {
+                UserId = _context.UserId?.ToString() ?? string.Empty,
+                OrgId = _context.OrgId?.ToString() ?? string.Empty,
+                System = _context.IsSystem ? "on" : string.Empty,
+            },
+            _transaction,
+            cancellationToken: ct));
+
+    private async Task CloseAsync()
+    {
+        if (_transaction is not null)
+        {
+            await _transaction.DisposeAsync();
+            _transaction = null;
+        }
+
+        if (_connection is not null)
+        {
+            await _connection.DisposeAsync();
+            _connection = null;
+        }
+    }
+}

@@ -1,0 +1,39 @@
+namespace OpsDash.SharedKernel.Database;
+
+/// <summary>
+/// Who the current unit of work acts for. It becomes the transaction-local settings
+/// <c>app.user_id</c>, <c>app.org_id</c> and <c>app.system</c> that every RLS policy reads.
+/// An empty context is legal and sees no tenant rows.
+/// </summary>
+public sealed class TenantContext
+{
+    public Guid? UserId { get; private set; }
+
+    public Guid? OrgId { get; private set; }
+
+    /// <summary>Background work acting for the platform, never for a request. Only a few tables' policies honour it.</summary>
+    public bool IsSystem { get; private set; }
+
+    internal event Func<Task>? Changed;
+
+    public Task SetUserAsync(Guid userId)
+    {
+        UserId = userId;
+        return RaiseChangedAsync();
+    }
+
+    public Task SetOrgAsync(Guid orgId)
+    {
+        OrgId = orgId;
+        return RaiseChangedAsync();
+    }
+
+    /// <summary>Explicit system context for background jobs (outbox dispatch, schedules).</summary>
+    public Task UseSystemAsync()
+    {
+        IsSystem = true;
+        return RaiseChangedAsync();
+    }
+
+    private Task RaiseChangedAsync() => Changed?.Invoke() ?? Task.CompletedTask;
+}

@@ -1,0 +1,49 @@
+using System.Security.Claims;
+using System.Text;
+using Microsoft.AspNetCore.Authentication.JwtBearer;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.IdentityModel.Tokens;
+
+namespace OpsDash.SharedKernel.Security;
+
+public static class AuthenticationSetup
+{
+    public static IServiceCollection AddOpsDashAuthentication(this IServiceCollection services, JwtSettings jwt)
+    {
+        services.AddSingleton(jwt);
+        services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme)
+            .AddJwtBearer(options =>
+            {
+                options.MapInboundClaims = false;
+                options.TokenValidationParameters = new TokenValidationParameters
+                {
+                    ValidIssuer = jwt.Issuer,
+                    ValidAudience = jwt.Audience,
+                    IssuerSigningKey = SigningKey(jwt),
+                    ValidAlgorithms = [SecurityAlgorithms.HmacSha256],
+                    ValidateIssuer = true,
+                    ValidateAudience = true,
+                    ValidateLifetime = true,
+                    ValidateIssuerSigningKey = true,
+                    RequireSignedTokens = true,
+                    RequireExpirationTime = true,
+                    ClockSkew = TimeSpan.FromSeconds(30),
+                    NameClaimType = "sub",
+                };
+            });
+        services.AddAuthorization();
+        return services;
+    }
+
+    public static SymmetricSecurityKey SigningKey(JwtSettings jwt)
+    {
+        var bytes = Encoding.UTF8.GetBytes(jwt.SigningKey ?? string.Empty);
+        return bytes.Length >= 32
+            ? new SymmetricSecurityKey(bytes)
+            : throw new InvalidOperationException("Auth:Jwt:SigningKey must be at least 32 bytes.");
+    }
+
+    /// <summary>The authenticated user's id (the token's <c>sub</c>), or null.</summary>
+    public static Guid? UserId(this ClaimsPrincipal principal) =>
+        Guid.TryParse(principal.FindFirstValue("sub"), out var id) ? id : null;
+}
