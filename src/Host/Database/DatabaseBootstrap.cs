@@ -10,8 +10,10 @@ public static class DatabaseBootstrap
         do $$
         begin
             if not exists (select 1 from pg_roles where rolname = current_setting('opsdash.owner_role')) then
-                execute format('create role %I login createrole', current_setting('opsdash.owner_role'));
+                execute format('create role %I login', current_setting('opsdash.owner_role'));
             end if;
+            -- BYPASSRLS: the owner runs migrations and SECURITY DEFINER functions over FORCE RLS tables.
+            execute format('alter role %I createrole bypassrls', current_setting('opsdash.owner_role'));
         end $$;
         """;
 

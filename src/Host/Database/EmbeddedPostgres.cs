@@ -8,7 +8,7 @@ public sealed record EmbeddedPostgresOptions(string DataDirectory, int Port, str
 /// <summary>
 /// A PostgreSQL cluster the Host (or the test run) starts for itself in a git-ignored folder:
 /// initdb once, then reuse. PostgreSQL refuses to run as root, so as root every server command
-/// runs as the <c>postgres</c> OS user. Dev and test only; see docs/adr/0006-embedded-postgres.md.
+/// runs as the <c>postgres</c> OS user. Dev and test only; see docs/adr/0006-embedded-postgres-and-roles.md.
 /// </summary>
 public sealed class EmbeddedPostgres(EmbeddedPostgresOptions options, ILogger logger)
 {

@@ -1,0 +1,124 @@
+using Dapper;
+using Microsoft.Extensions.Logging.Abstractions;
+using Npgsql;
+using OpsDash.Host.Database;
+using OpsDash.Tests.Infrastructure;
+
+namespace OpsDash.Tests.Foundation;
+
+public sealed class MigrationTests
+{
+    private static readonly int ScriptCount = Directory.GetFiles(TestDatabaseServer.ScriptsPath, "*.sql").Length;
+
+    [Fact]
+    public async Task Applies_every_script_from_zero_and_journals_each()
+    {
+        var db = await EmptyDatabaseAsync();
+
+        var applied = await Runner(db).MigrateAsync();
+
+        Assert.Equal(ScriptCount, applied.Count);
+        await using var connection = new NpgsqlConnection(db);
+        var journal = (await connection.QueryAsync<(string Name, string Checksum, int DurationMs)>(
+            "select script_name, checksum, duration_ms from migrations.journal order by script_name")).ToList();
+        Assert.Equal(applied, journal.Select(j => j.Name));
+        Assert.All(journal, j => Assert.Equal(64, j.Checksum.Length));
+    }
+
+    [Fact]
+    public async Task Rerun_is_a_no_op()
+    {
+        var db = await EmptyDatabaseAsync();
+        await Runner(db).MigrateAsync();
+
+        var second = await Runner(db).MigrateAsync();
+
+        Assert.Empty(second);
+    }
+
+    [Fact]
+    public async Task Dry_run_lists_pending_without_applying()
+    {
+        var db = await EmptyDatabaseAsync();
+
+        var pending = await Runner(db).MigrateAsync(dryRun: true);
+
+        Assert.Equal(ScriptCount, pending.Count);
+        await using var connection = new NpgsqlConnection(db);
+        Assert.Equal(0, await connection.ExecuteScalarAsync<int>("select count(*) from migrations.journal"));
+    }
+
+    [Fact]
+    public async Task A_changed_applied_script_is_refused()
+    {
+        var db = await EmptyDatabaseAsync();
+        var folder = CopyScripts();
+        await Runner(db, folder).MigrateAsync();
+        var first = Directory.GetFiles(folder, "*.sql").Order(StringComparer.Ordinal).First();
+        await File.AppendAllTextAsync(first, "\n-- edited after it was applied\n");
+
+        var error = await Assert.ThrowsAsync<MigrationException>(() => Runner(db, folder).MigrateAsync());
+
+        Assert.Contains(Path.GetFileName(first), error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Two_concurrent_migrators_apply_each_script_once()
+    {
+        var db = await EmptyDatabaseAsync();
+
+        var results = await Task.WhenAll(Runner(db).MigrateAsync(), Runner(db).MigrateAsync());
+
+        Assert.Equal(ScriptCount, results.Sum(r => r.Count));
+        await using var connection = new NpgsqlConnection(db);
+        Assert.Equal(ScriptCount, await connection.ExecuteScalarAsync<int>("select count(*) from migrations.journal"));
+    }
+
+    [Fact]
+    public async Task A_failing_script_rolls_back_and_is_not_journaled()
+    {
+        var db = await EmptyDatabaseAsync();
+        var folder = CopyScripts();
+        await File.WriteAllTextAsync(Path.Combine(folder, "9998_ok_then_fail.sql"),
+            "create table core.half_done (id int);\nselect 1 / 0;\n");
+
+        await Assert.ThrowsAsync<MigrationException>(() => Runner(db, folder).MigrateAsync());
+
+        await using var connection = new NpgsqlConnection(db);
+        Assert.Null(await connection.ExecuteScalarAsync<string>("select to_regclass('core.half_done')::text"));
+        Assert.Equal(0, await connection.ExecuteScalarAsync<int>(
+            "select count(*) from migrations.journal where script_name = '9998_ok_then_fail.sql'"));
+    }
+
+    [Fact]
+    public async Task A_no_transaction_script_can_create_an_index_concurrently()
+    {
+        var db = await EmptyDatabaseAsync();
+        var folder = CopyScripts();
+        await File.WriteAllTextAsync(Path.Combine(folder, "9998_table.sql"), "create table core.big (id int);\n");
+        await File.WriteAllTextAsync(Path.Combine(folder, "9999_index.sql"),
+            MigrationRunner.NoTransactionMarker + "\ncreate index concurrently big_id_idx on core.big (id);\n");
+
+        await Runner(db, folder).MigrateAsync();
+
+        await using var connection = new NpgsqlConnection(db);
+        Assert.Equal("core.big_id_idx", await connection.ExecuteScalarAsync<string>("select to_regclass('core.big_id_idx')::text"));
+    }
+
+    private static async Task<string> EmptyDatabaseAsync() =>
+        await (await TestDatabaseServer.GetAsync()).CreateEmptyDatabaseAsync("migr");
+
+    private static MigrationRunner Runner(string db, string? folder = null) =>
+        new(db, folder ?? TestDatabaseServer.ScriptsPath, NullLogger.Instance);
+
+    private static string CopyScripts()
+    {
+        var folder = Directory.CreateTempSubdirectory("opsdash-scripts-").FullName;
+        foreach (var file in Directory.GetFiles(TestDatabaseServer.ScriptsPath, "*.sql"))
+        {
+            File.Copy(file, Path.Combine(folder, Path.GetFileName(file)));
+        }
+
+        return folder;
+    }
+}

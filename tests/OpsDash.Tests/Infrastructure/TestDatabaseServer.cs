@@ -1,0 +1,109 @@
+using System.Net;
+using System.Net.Sockets;
+using Dapper;
+using Microsoft.Extensions.Logging.Abstractions;
+using Npgsql;
+using OpsDash.Host.Database;
+
+namespace OpsDash.Tests.Infrastructure;
+
+/// <summary>
+/// One PostgreSQL cluster per test run, started like the Host starts its own, with the real
+/// db/scripts migrated once into a template database. Every test class clones its own database
+/// from the template (<c>CREATE DATABASE ... TEMPLATE</c>), so classes run in parallel without cleanup.
+/// </summary>
+public sealed class TestDatabaseServer
+{
+    public const string TemplateDatabase = "opsdash_template";
+    public const string OwnerRole = "opsdash_owner";
+
+    private static readonly Lazy<Task<TestDatabaseServer>> Instance = new(StartAsync);
+    private static readonly SemaphoreSlim CreateLock = new(1, 1);
+    private readonly EmbeddedPostgres _postgres;
+
+    private TestDatabaseServer(EmbeddedPostgres postgres) => _postgres = postgres;
+
+    public static string ScriptsPath { get; } = Path.Combine(RepositoryRoot.Find(), "db", "scripts");
+
+    public string SuperuserConnectionString => _postgres.SuperuserConnectionString;
+
+    public static Task<TestDatabaseServer> GetAsync() => Instance.Value;
+
+    /// <summary>A new database cloned from the migrated template; returns its owner connection string.</summary>
+    public async Task<string> CreateDatabaseAsync(string prefix)
+    {
+        var name = $"t_{prefix.ToLowerInvariant()}_{Guid.NewGuid():N}"[..Math.Min(63, prefix.Length + 35)];
+        await CreateLock.WaitAsync();
+        try
+        {
+            await DatabaseBootstrap.EnsureDatabaseAsync(SuperuserConnectionString, OwnerRole, name, TemplateDatabase, CancellationToken.None);
+        }
+        finally
+        {
+            CreateLock.Release();
+        }
+
+        return OwnerConnectionString(name);
+    }
+
+    /// <summary>An empty database (no migrations), for migration tests.</summary>
+    public async Task<string> CreateEmptyDatabaseAsync(string prefix)
+    {
+        var name = $"e_{prefix.ToLowerInvariant()}_{Guid.NewGuid():N}";
+        await DatabaseBootstrap.EnsureDatabaseAsync(SuperuserConnectionString, OwnerRole, name, template: null, CancellationToken.None);
+        return OwnerConnectionString(name);
+    }
+
+    public string OwnerConnectionString(string database) =>
+        new NpgsqlConnectionStringBuilder(SuperuserConnectionString)
+        {
+            Username = OwnerRole,
+            Database = database,
+            Pooling = true,
+            MaxPoolSize = 20,
+        }.ConnectionString;
+
+    private static async Task<TestDatabaseServer> StartAsync()
+    {
+        var logger = NullLogger.Instance;
+        var postgres = new EmbeddedPostgres(
+            new EmbeddedPostgresOptions(
+                Path.Combine(RepositoryRoot.Find(), ".data", "test-postgres"),
+                FreePort(),
+                Environment.GetEnvironmentVariable("OPSDASH_PG_BIN") ?? "/usr/lib/postgresql/15/bin",
+                // Throwaway data: durability off for speed.
+                ["fsync=off", "synchronous_commit=off", "full_page_writes=off", "max_connections=300"]),
+            logger);
+        await postgres.StopAsync(); // a run that crashed may have left it running on another port
+        await postgres.StartAsync();
+        AppDomain.CurrentDomain.ProcessExit += (_, _) => postgres.StopAsync().GetAwaiter().GetResult();
+
+        var server = new TestDatabaseServer(postgres);
+        await server.DropLeftoversAsync();
+        await DatabaseBootstrap.EnsureDatabaseAsync(server.SuperuserConnectionString, OwnerRole, TemplateDatabase, template: null, CancellationToken.None);
+        var template = server.OwnerConnectionString(TemplateDatabase);
+        await new MigrationRunner(template, ScriptsPath, logger).MigrateAsync();
+        NpgsqlConnection.ClearAllPools(); // a template must have no open connections
+        return server;
+    }
+
+    private async Task DropLeftoversAsync()
+    {
+        await using var connection = new NpgsqlConnection(SuperuserConnectionString);
+        var names = await connection.QueryAsync<string>(
+            "select datname from pg_database where datname like 't\\_%' or datname like 'e\\_%' or datname = @TemplateDatabase",
+            new { TemplateDatabase });
+        foreach (var name in names)
+        {
+            var quoted = await connection.ExecuteScalarAsync<string>("select quote_ident(@name)", new { name });
+            await connection.ExecuteAsync($"drop database if exists {quoted} with (force)");
+        }
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}
