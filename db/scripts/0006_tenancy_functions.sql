@@ -1,0 +1,109 @@
+-- Membership helpers used by every policy. Each returns the caller's org ids as one array so a
+-- policy written `org_id = any ((select members.member_org_ids()))` evaluates it once per statement
+-- (an InitPlan), not once per row. Soft-deleted orgs are never in these arrays, so their rows
+-- disappear from every policy at once.
+create function members.member_org_ids() returns uuid[]
+    language sql stable security definer parallel safe
+    set search_path = pg_catalog, pg_temp
+    as $$
+        select coalesce(array_agg(m.org_id), '{}')
+          from members.org_members m
+          join organizations.organizations o on o.id = m.org_id and o.deleted_at is null
+         where m.user_id = core.current_user_id()
+    $$;
+
+-- Orgs where the caller may write: every role but viewer.
+create function members.writer_org_ids() returns uuid[]
+    language sql stable security definer parallel safe
+    set search_path = pg_catalog, pg_temp
+    as $$
+        select coalesce(array_agg(m.org_id), '{}')
+          from members.org_members m
+          join organizations.organizations o on o.id = m.org_id and o.deleted_at is null
+         where m.user_id = core.current_user_id() and m.role in ('owner', 'admin', 'member')
+    $$;
+
+create function members.admin_org_ids() returns uuid[]
+    language sql stable security definer parallel safe
+    set search_path = pg_catalog, pg_temp
+    as $$
+        select coalesce(array_agg(m.org_id), '{}')
+          from members.org_members m
+          join organizations.organizations o on o.id = m.org_id and o.deleted_at is null
+         where m.user_id = core.current_user_id() and m.role in ('owner', 'admin')
+    $$;
+
+-- The seed's helpers, for use in SQL and ad-hoc checks.
+create function members.is_org_member(p_org_id uuid) returns boolean
+    language sql stable parallel safe
+    set search_path = pg_catalog, pg_temp
+    as $$ select p_org_id = any (members.member_org_ids()) $$;
+
+create function members.is_org_admin(p_org_id uuid) returns boolean
+    language sql stable parallel safe
+    set search_path = pg_catalog, pg_temp
+    as $$ select p_org_id = any (members.admin_org_ids()) $$;
+
+-- The caller's role in an org, or null.
+create function members.member_role(p_org_id uuid) returns text
+    language sql stable security definer parallel safe
+    set search_path = pg_catalog, pg_temp
+    as $$
+        select m.role
+          from members.org_members m
+          join organizations.organizations o on o.id = m.org_id and o.deleted_at is null
+         where m.org_id = p_org_id and m.user_id = core.current_user_id()
+    $$;
+
+-- withOrg(slug): resolves the org the caller is a member of and makes it the transaction's org
+-- context, in one round trip. No row: not found (whether the org is absent, deleted or foreign).
+create function organizations.enter_org(p_slug text)
+    returns table (id uuid, slug text, name text, type text, billing_owner_user_id uuid, role text)
+    language plpgsql volatile security definer
+    set search_path = pg_catalog, pg_temp
+    as $$
+declare
+    r record;
+begin
+    select o.id, o.slug, o.name, o.type, o.billing_owner_user_id, m.role into r
+      from organizations.organizations o
+      join members.org_members m on m.org_id = o.id and m.user_id = core.current_user_id()
+     where o.slug = p_slug and o.deleted_at is null;
+    if found then
+        perform set_config('app.org_id', r.id::text, true);
+        return query select r.id, r.slug, r.name, r.type, r.billing_owner_user_id, r.role;
+    end if;
+end $$;
+
+-- The plan in force for an org: its billing owner's personal-org subscription, when live.
+create function organizations.org_plan(p_org_id uuid) returns text
+    language sql stable security definer parallel safe
+    set search_path = pg_catalog, pg_temp
+    as $$
+        select coalesce(
+            (select s.plan_key
+               from organizations.organizations o
+               join organizations.organizations p on p.billing_owner_user_id = o.billing_owner_user_id and p.type = 'personal'
+               join organizations.subscriptions s on s.org_id = p.id and s.status in ('active', 'trialing', 'past_due')
+              where o.id = p_org_id),
+            'free')
+    $$;
+
+-- Everything requireFeatureAccess / checkUsageLimit need for the current org, in one row.
+create function organizations.feature_access(p_feature_key text)
+    returns table (plan_key text, plan_enabled boolean, limit_value bigint, flag_enabled boolean, allowed_roles text[], member_role text)
+    language sql stable security definer
+    set search_path = pg_catalog, pg_temp
+    as $$
+        select plan.key, coalesce(l.enabled, false), l.limit_value, coalesce(f.enabled, true), f.allowed_roles,
+               members.member_role(core.current_org_id())
+          from (select organizations.org_plan(core.current_org_id()) as key) plan
+          left join organizations.plan_limits l on l.plan_key = plan.key and l.feature_key = p_feature_key
+          left join organizations.feature_flags f on f.org_id = core.current_org_id() and f.feature_key = p_feature_key
+         where members.member_role(core.current_org_id()) is not null
+    $$;
+
+revoke execute on all functions in schema members, organizations from public;
+grant execute on function members.member_org_ids(), members.writer_org_ids(), members.admin_org_ids(),
+    members.is_org_member(uuid), members.is_org_admin(uuid), members.member_role(uuid),
+    organizations.enter_org(text), organizations.org_plan(uuid), organizations.feature_access(text) to opsdash_app;
