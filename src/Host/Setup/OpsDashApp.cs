@@ -6,6 +6,7 @@ using OpsDash.Host.Database;
 using OpsDash.SharedKernel.Database;
 using OpsDash.SharedKernel.Http;
 using OpsDash.SharedKernel.Security;
+using OpsDash.SharedKernel.Tenancy;
 
 namespace OpsDash.Host.Setup;
 
@@ -29,6 +30,8 @@ public static class OpsDashApp
         builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = configuration.GetValue("Limits:MaxRequestBodyBytes", 1_048_576));
         services.AddSingleton(databaseSettings);
         services.AddOpsDashDatabase(connections.App);
+        services.AddOpsDashTenancy();
+        services.AddSingleton(TimeProvider.System);
         services.AddOpsDashProblemDetails();
         services.AddOpsDashAuthentication(jwt);
         services.AddOpsDashRateLimiting(configuration);
@@ -78,7 +81,7 @@ public static class OpsDashApp
 
         var api = app.MapGroup("/api/v1")
             .AddEndpointFilter<UnitOfWorkFilter>()
-            .RequireRateLimiting(RateLimitingSetup.ApiPolicy);
+            .RequireRateLimiting(RateLimitPolicies.Api);
         foreach (var module in modules)
         {
             module.AddRoutes(api);

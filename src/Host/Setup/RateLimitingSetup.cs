@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Threading.RateLimiting;
 using OpsDash.SharedKernel.Errors;
+using OpsDash.SharedKernel.Http;
 using OpsDash.SharedKernel.Security;
 
 namespace OpsDash.Host.Setup;
@@ -14,12 +15,6 @@ public sealed class RateLimitSettings
 
 public static class RateLimitingSetup
 {
-    /// <summary>General API traffic, partitioned by user (or IP when anonymous).</summary>
-    public const string ApiPolicy = "api";
-
-    /// <summary>Signup, login, refresh: stricter and per client IP, against credential stuffing.</summary>
-    public const string AuthPolicy = "auth";
-
     public static IServiceCollection AddOpsDashRateLimiting(this IServiceCollection services, IConfiguration configuration)
     {
         var api = configuration.GetSection("RateLimiting:Api").Get<RateLimitSettings>() ?? new RateLimitSettings { PermitLimit = 600 };
@@ -27,9 +22,9 @@ public static class RateLimitingSetup
         services.AddRateLimiter(options =>
         {
             options.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
-            options.AddPolicy(ApiPolicy, http => FixedWindow(
+            options.AddPolicy(RateLimitPolicies.Api, http => FixedWindow(
                 http.User.UserId()?.ToString() ?? "ip:" + http.Connection.RemoteIpAddress, api));
-            options.AddPolicy(AuthPolicy, http => FixedWindow("ip:" + http.Connection.RemoteIpAddress, auth));
+            options.AddPolicy(RateLimitPolicies.Auth, http => FixedWindow("ip:" + http.Connection.RemoteIpAddress, auth));
             options.OnRejected = async (context, ct) =>
             {
                 var retryAfter = context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var after)

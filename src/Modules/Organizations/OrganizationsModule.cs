@@ -1,17 +1,27 @@
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using OpsDash.Modules.Organizations.Accounts;
+using OpsDash.Modules.Organizations.Workspaces;
 using OpsDash.SharedKernel.Modules;
+using OpsDash.SharedKernel.Validation;
 
 namespace OpsDash.Modules.Organizations;
 
+/// <summary>Accounts (auth, profile) and organizations (workspaces, plans, flags, audit log).</summary>
 public sealed class OrganizationsModule : IModule
 {
     public void AddServices(IServiceCollection services, IConfiguration configuration)
     {
+        services.AddSingleton(configuration.GetSection(AccountSettings.SectionName).Get<AccountSettings>() ?? new AccountSettings());
+        services.AddSingleton<Passwords>();
+        services.AddScoped<Tokens>();
+        services.AddValidatorsFromAssemblyOf<OrganizationsModule>();
     }
 
     public void AddRoutes(IEndpointRouteBuilder app)
     {
+        AccountRoutes.Map(app);
+        WorkspaceRoutes.Map(app);
     }
 }

@@ -28,6 +28,9 @@ public sealed class TenantContext
         return RaiseChangedAsync();
     }
 
+    /// <summary>Records an org id that SQL already applied (organizations.enter_org sets app.org_id itself).</summary>
+    internal void RecordOrgApplied(Guid orgId) => OrgId = orgId;
+
     /// <summary>Explicit system context for background jobs (outbox dispatch, schedules).</summary>
     public Task UseSystemAsync()
     {

@@ -18,6 +18,8 @@ public class OpsDashFactory : WebApplicationFactory<Program>, IAsyncLifetime
         ["Auth:Jwt:SigningKey"] = SigningKey,
         ["RateLimiting:Api:PermitLimit"] = "100000",
         ["RateLimiting:Auth:PermitLimit"] = "100000",
+        // Fast hashes in tests; the production default (210,000) is asserted in PasswordHashingTests.
+        ["Auth:Accounts:PasswordIterations"] = "10000",
     };
 
     public string OwnerConnectionString { get; private set; } = string.Empty;

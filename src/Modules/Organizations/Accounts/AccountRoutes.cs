@@ -1,0 +1,16 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using OpsDash.SharedKernel.Http;
+
+namespace OpsDash.Modules.Organizations.Accounts;
+
+internal static class AccountRoutes
+{
+    public static void Map(IEndpointRouteBuilder api)
+    {
+        var auth = api.MapGroup("/auth").WithTags("Auth").RequireRateLimiting(RateLimitPolicies.Auth);
+        SignUp.Map(auth);
+        LogIn.Map(auth);
+    }
+}
