@@ -13,7 +13,9 @@ public static class DatabaseBootstrap
                 execute format('create role %I login', current_setting('opsdash.owner_role'));
             end if;
             -- BYPASSRLS: the owner runs migrations and SECURITY DEFINER functions over FORCE RLS tables.
-            execute format('alter role %I createrole bypassrls', current_setting('opsdash.owner_role'));
+            if not exists (select 1 from pg_roles where rolname = current_setting('opsdash.owner_role') and rolcreaterole and rolbypassrls) then
+                execute format('alter role %I createrole bypassrls', current_setting('opsdash.owner_role'));
+            end if;
         end $$;
         """;
 

@@ -27,7 +27,8 @@ public static class OpsDashApp
             : throw new InvalidOperationException($"{JwtSettings.SectionName}:SigningKey is required when Database:Url is set.");
 
         var services = builder.Services;
-        builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = configuration.GetValue("Limits:MaxRequestBodyBytes", 1_048_576));
+        var maxBodyBytes = configuration.GetValue<long>("Limits:MaxRequestBodyBytes", 1_048_576);
+        builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = maxBodyBytes);
         services.AddSingleton(databaseSettings);
         services.AddOpsDashDatabase(connections.App);
         services.AddOpsDashTenancy();
@@ -65,6 +66,7 @@ public static class OpsDashApp
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseHttpLogging();
+        app.UseMiddleware<RequestSizeLimitMiddleware>(maxBodyBytes);
         app.UseAuthentication();
         app.UseMiddleware<TenantContextMiddleware>();
         app.UseRateLimiter();

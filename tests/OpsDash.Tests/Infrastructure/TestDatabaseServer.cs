@@ -50,7 +50,16 @@ public sealed class TestDatabaseServer
     public async Task<string> CreateEmptyDatabaseAsync(string prefix)
     {
         var name = $"e_{prefix.ToLowerInvariant()}_{Guid.NewGuid():N}";
-        await DatabaseBootstrap.EnsureDatabaseAsync(SuperuserConnectionString, OwnerRole, name, template: null, CancellationToken.None);
+        await CreateLock.WaitAsync();
+        try
+        {
+            await DatabaseBootstrap.EnsureDatabaseAsync(SuperuserConnectionString, OwnerRole, name, template: null, CancellationToken.None);
+        }
+        finally
+        {
+            CreateLock.Release();
+        }
+
         return OwnerConnectionString(name);
     }
 

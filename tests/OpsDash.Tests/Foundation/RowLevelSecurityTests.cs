@@ -1,0 +1,131 @@
+using Dapper;
+using OpsDash.Tests.Infrastructure;
+
+namespace OpsDash.Tests.Foundation;
+
+/// <summary>The CI check that tenant isolation does not rest on application code alone.</summary>
+public sealed class RowLevelSecurityTests(OpsDashFactory factory) : IClassFixture<OpsDashFactory>
+{
+    // Global reference data every caller may read (plans and what they allow).
+    private static readonly string[] ReferenceTables = ["organizations.plans", "organizations.features", "organizations.plan_limits"];
+
+    private const string ModuleTablesSql = """
+        select n.nspname || '.' || c.relname
+          from pg_class c join pg_namespace n on n.oid = c.relnamespace
+         where c.relkind in ('r', 'p')
+           and n.nspname not in ('pg_catalog', 'information_schema', 'migrations')
+           and n.nspname not like 'pg\_%'
+         order by 1
+        """;
+
+    [Fact]
+    public async Task Every_table_in_a_module_schema_has_rls_enabled_and_forced()
+    {
+        await using var owner = await factory.OpenOwnerAsync();
+
+        var unprotected = await owner.QueryAsync<string>("""
+            select n.nspname || '.' || c.relname
+              from pg_class c join pg_namespace n on n.oid = c.relnamespace
+             where c.relkind in ('r', 'p')
+               and n.nspname not in ('pg_catalog', 'information_schema', 'migrations')
+               and n.nspname not like 'pg\_%'
+               and not (c.relrowsecurity and c.relforcerowsecurity)
+            """);
+
+        Assert.Empty(unprotected);
+        Assert.NotEmpty(await owner.QueryAsync<string>(ModuleTablesSql));
+    }
+
+    [Fact]
+    public async Task The_app_role_owns_nothing_and_cannot_bypass_rls()
+    {
+        await using var owner = await factory.OpenOwnerAsync();
+
+        var role = await owner.QuerySingleAsync<(bool Super, bool BypassRls, bool CreateRole, bool CreateDb)>(
+            "select rolsuper, rolbypassrls, rolcreaterole, rolcreatedb from pg_roles where rolname = 'opsdash_app'");
+        var owned = await owner.ExecuteScalarAsync<int>("""
+            with app as (select oid from pg_roles where rolname = 'opsdash_app')
+            select (select count(*) from pg_class where relowner = (select oid from app))
+                 + (select count(*) from pg_namespace where nspowner = (select oid from app))
+                 + (select count(*) from pg_proc where proowner = (select oid from app))
+                 + (select count(*) from pg_type where typowner = (select oid from app))
+            """);
+
+        Assert.Equal((false, false, false, false), role);
+        Assert.Equal(0, owned);
+    }
+
+    [Fact]
+    public async Task Without_a_context_the_app_role_sees_no_tenant_rows()
+    {
+        await factory.SignUpAsync("a");
+        await factory.SignUpAsync("b");
+        await using var app = await factory.OpenAppAsync();
+        await using var owner = await factory.OpenOwnerAsync();
+
+        foreach (var table in (await owner.QueryAsync<string>(ModuleTablesSql)).Except(ReferenceTables))
+        {
+            // Identifiers come from the catalogue above, not from input.
+            Assert.True(0 == await app.ExecuteScalarAsync<long>($"select count(*) from {table}"), $"{table} is visible without a context");
+        }
+
+        Assert.True(await owner.ExecuteScalarAsync<long>("select count(*) from organizations.organizations") >= 2);
+    }
+
+    [Fact]
+    public async Task An_unscoped_select_as_user_a_returns_only_a_rows_on_every_tenant_table()
+    {
+        var a = await factory.SignUpAsync("a");
+        var b = await factory.SignUpAsync("b");
+        await SeedInvitationAsync(b);
+        await using var owner = await factory.OpenOwnerAsync();
+        var aOrgs = (await owner.QueryAsync<Guid>("select org_id from members.org_members where user_id = @Id", new { a.Id })).ToHashSet();
+        var tenantTables = await owner.QueryAsync<string>("""
+            select table_schema || '.' || table_name from information_schema.columns
+             where column_name = 'org_id' and table_schema not in ('pg_catalog', 'information_schema', 'migrations')
+            """);
+
+        foreach (var orgContext in new Guid?[] { null, aOrgs.Single() })
+        {
+            await using var app = await factory.OpenAppAsync();
+            await using var tx = await app.BeginTransactionAsync();
+            await app.ExecuteAsync("select set_config('app.user_id', @User, true), set_config('app.org_id', @Org, true)",
+                new { User = a.Id.ToString(), Org = orgContext?.ToString() ?? string.Empty }, tx);
+            foreach (var table in tenantTables)
+            {
+                var visible = await app.QueryAsync<Guid?>($"select org_id from {table}", transaction: tx);
+                Assert.All(visible, orgId => Assert.True(orgId is null || aOrgs.Contains(orgId.Value), $"{table} leaked org {orgId}"));
+            }
+
+            Assert.Equal([a.Id], await app.QueryAsync<Guid>("select id from auth.users", transaction: tx));
+            Assert.Equal([a.Id], await app.QueryAsync<Guid>("select id from organizations.profiles", transaction: tx));
+            Assert.All(await app.QueryAsync<Guid>("select user_id from auth.refresh_tokens", transaction: tx), id => Assert.Equal(a.Id, id));
+            Assert.Empty(await app.QueryAsync<Guid>("select org_id from members.invitations", transaction: tx));
+        }
+
+        Assert.Equal(1, await owner.ExecuteScalarAsync<int>("select count(*) from members.invitations"));
+    }
+
+    [Fact]
+    public async Task Membership_is_evaluated_once_per_statement_not_per_row()
+    {
+        var user = await factory.SignUpAsync();
+        await using var app = await factory.OpenAppAsync();
+        await using var tx = await app.BeginTransactionAsync();
+        await app.ExecuteAsync("select set_config('app.user_id', @User, true)", new { User = user.Id.ToString() }, tx);
+
+        var plan = string.Join('\n', await app.QueryAsync<string>("explain select * from organizations.organizations", transaction: tx));
+
+        Assert.Contains("InitPlan", plan, StringComparison.Ordinal);
+    }
+
+    private async Task SeedInvitationAsync(TestUser inviter)
+    {
+        await using var owner = await factory.OpenOwnerAsync();
+        await owner.ExecuteAsync("""
+            insert into members.invitations (org_id, email, role, token_hash, invited_by, expires_at)
+            select o.id, 'someone@example.test', 'member', sha256(gen_random_uuid()::text::bytea), @Id, now() + interval '7 days'
+              from organizations.organizations o where o.billing_owner_user_id = @Id
+            """, new { inviter.Id });
+    }
+}
