@@ -49,7 +49,7 @@ public static class OpsDashApp
             o.CombineLogs = true;
         });
         services.AddHealthChecks().AddCheck<DatabaseReadyCheck>("database", tags: ["ready"]);
-        services.AddOpenApi();
+        services.AddOpenApi(o => o.AddDocumentTransformer<BearerSecuritySchemeTransformer>());
 
         var modules = ModuleLoader.LoadAll();
         foreach (var module in modules)
