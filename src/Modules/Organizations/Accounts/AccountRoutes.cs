@@ -12,5 +12,12 @@ internal static class AccountRoutes
         var auth = api.MapGroup("/auth").WithTags("Auth").RequireRateLimiting(RateLimitPolicies.Auth);
         SignUp.Map(auth);
         LogIn.Map(auth);
+        RefreshTokens.Map(auth);
+        LogOut.Map(auth);
+
+        var me = api.MapGroup("/me").WithTags("Me").RequireAuthorization();
+        GetCurrentUser.Map(me);
+        UpdateProfile.Map(me);
+        ChangePassword.Map(me);
     }
 }

@@ -1,0 +1,40 @@
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
+using OpsDash.Tests.Infrastructure;
+
+namespace OpsDash.Tests.Accounts;
+
+/// <summary>Small helpers for the auth endpoints in the Accounts tests.</summary>
+internal static class AuthApi
+{
+    public static Task<HttpResponseMessage> LogInAsync(this OpsDashFactory factory, string email, string password) =>
+        factory.CreateClient().PostAsJsonAsync("/api/v1/auth/login", new { email, password });
+
+    public static Task<HttpResponseMessage> RefreshAsync(this OpsDashFactory factory, string refreshToken) =>
+        factory.CreateClient().PostAsJsonAsync("/api/v1/auth/refresh", new { refreshToken });
+
+    public static Task<HttpResponseMessage> LogOutAsync(this OpsDashFactory factory, string refreshToken) =>
+        factory.CreateClient().PostAsJsonAsync("/api/v1/auth/logout", new { refreshToken });
+
+    public static async Task<(string Access, string Refresh)> TokensAsync(this HttpResponseMessage response)
+    {
+        var body = await response.JsonAsync();
+        return (body.GetProperty("accessToken").GetString()!, body.GetProperty("refreshToken").GetString()!);
+    }
+
+    public static HttpClient ClientWith(this OpsDashFactory factory, string accessToken)
+    {
+        var client = factory.CreateClient();
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", accessToken);
+        return client;
+    }
+
+    /// <summary>The response body without <c>traceId</c>, which differs per request by design.</summary>
+    public static async Task<string> BodyWithoutTraceIdAsync(this HttpResponseMessage response)
+    {
+        var node = JsonNode.Parse(await response.Content.ReadAsStringAsync())!.AsObject();
+        Assert.True(node.Remove("traceId"), "problem+json is expected to carry a traceId");
+        return node.ToJsonString();
+    }
+}
