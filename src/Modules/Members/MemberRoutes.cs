@@ -1,4 +1,10 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
+using OpsDash.Modules.Members.Invitations;
+using OpsDash.Modules.Members.OrgMembers;
+using OpsDash.SharedKernel.Http;
+using OpsDash.SharedKernel.Tenancy;
 
 namespace OpsDash.Modules.Members;
 
@@ -6,5 +12,17 @@ internal static class MemberRoutes
 {
     public static void Map(IEndpointRouteBuilder api)
     {
+        var org = api.MapOrgGroup().WithTags("Members");
+        InviteMember.Map(org);
+        ListInvitations.Map(org);
+        RevokeInvitation.Map(org);
+        GetMembers.Map(org);
+        ChangeMemberRole.Map(org);
+        RemoveMember.Map(org);
+
+        // Token look-ups are guessable endpoints: the strict per-IP limit applies.
+        var byToken = api.MapGroup("/invitations/{token}").WithTags("Invitations").RequireRateLimiting(RateLimitPolicies.Auth);
+        GetInvitationByToken.Map(byToken);
+        AcceptInvitation.Map(byToken);
     }
 }

@@ -6,10 +6,12 @@ using OpsDash.SharedKernel.Validation;
 
 namespace OpsDash.Modules.Members;
 
+/// <summary>Org members, roles and invitations.</summary>
 public sealed class MembersModule : IModule
 {
     public void AddServices(IServiceCollection services, IConfiguration configuration)
     {
+        services.AddSingleton(MemberSettings.From(configuration));
         services.AddValidatorsFromAssemblyOf<MembersModule>();
     }
 
