@@ -65,7 +65,9 @@ public sealed class CreateOrganizationTests(OpsDashFactory factory) : IClassFixt
 
         var second = await user.Client.PostAsJsonAsync("/api/v1/orgs", new { name = "Second" });
 
-        await second.AssertProblemAsync(HttpStatusCode.Forbidden, "limit_reached");
+        var problem = await second.AssertProblemAsync(HttpStatusCode.Forbidden, "limit_reached");
+        Assert.Equal("orgs:team", problem.GetProperty("feature").GetString());
+        Assert.Equal(1, problem.GetProperty("limit").GetInt64());
         Assert.Equal(1, await factory.ScalarAsync<int>(
             "select count(*) from organizations.organizations where billing_owner_user_id = @Id and type = 'team'", new { user.Id }));
     }
@@ -201,7 +203,7 @@ public sealed class CreateOrganizationTests(OpsDashFactory factory) : IClassFixt
         var user = await factory.SignUpAsync();
 
         var live = await user.Client.PostAsJsonAsync("/api/v1/orgs", new { name = "Copy", slug = taken.Slug });
-        await live.AssertProblemAsync(HttpStatusCode.Conflict, "conflict");
+        Assert.Equal("slug_taken", (await live.AssertProblemAsync(HttpStatusCode.Conflict, "conflict")).GetProperty("reason").GetString());
 
         Assert.Equal(HttpStatusCode.OK, (await other.Client.DeleteAsync($"/api/v1/orgs/{taken.Slug}")).StatusCode);
         var deleted = await user.Client.PostAsJsonAsync("/api/v1/orgs", new { name = "Copy", slug = taken.Slug });
