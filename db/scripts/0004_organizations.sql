@@ -26,10 +26,17 @@ create table organizations.plan_limits (
     primary key (plan_key, feature_key)
 );
 
+-- Slugs that would shadow app routes. The API validator (Workspaces/OrgSlug.cs) holds the same
+-- list so a client gets a per-field message; this keeps a bug or a DBA from ever storing one.
+create function organizations.is_reserved_slug(p_slug text) returns boolean
+    language sql immutable parallel safe
+    as $$ select p_slug = any (array['api', 'admin', 'app', 'new', 'settings', 'orgs', 'me', 'auth', 'docs', 'health', 'www']) $$;
+
 create table organizations.organizations (
     id                    uuid        primary key default gen_random_uuid(),
     name                  text        not null check (length(btrim(name)) between 1 and 100),
-    slug                  text        not null check (slug ~ '^[a-z0-9](?:[a-z0-9-]{1,46}[a-z0-9])$'),
+    slug                  text        not null check (slug ~ '^[a-z0-9](?:[a-z0-9-]{1,46}[a-z0-9])$')
+                                      constraint organizations_slug_not_reserved check (not organizations.is_reserved_slug(slug)),
     type                  text        not null check (type in ('personal', 'team')),
     billing_owner_user_id uuid        not null references auth.users (id),
     logo_url              text        check (logo_url ~ '^https://' and length(logo_url) <= 2048),

@@ -103,7 +103,39 @@ create function organizations.feature_access(p_feature_key text)
          where members.member_role(core.current_org_id()) is not null
     $$;
 
+-- getPlan: every feature of the current org's plan with its cap and, where these schemas can
+-- count it, the usage. Definer so every member (not only admins, who alone read invitations)
+-- sees the same seat count the invite limit uses: members plus pending, unexpired invitations.
+-- orgs:team counts the billing owner's live team workspaces, the number create_team_org caps.
+create function organizations.plan_overview()
+    returns table (feature_key text, description text, is_counted boolean, enabled boolean, limit_value bigint, used bigint)
+    language sql stable security definer
+    set search_path = pg_catalog, pg_temp
+    as $$
+        with org as (
+            select o.id, o.billing_owner_user_id, organizations.org_plan(o.id) as plan_key
+              from organizations.organizations o
+             where o.id = core.current_org_id() and o.deleted_at is null
+               and members.member_role(o.id) is not null
+        )
+        select f.key, f.description, f.is_counted, coalesce(l.enabled, false), l.limit_value,
+               case f.key
+                   when 'members:seats' then
+                       (select count(*) from members.org_members m where m.org_id = org.id)
+                       + (select count(*) from members.invitations i
+                           where i.org_id = org.id and i.accepted_at is null and i.expires_at > now())
+                   when 'orgs:team' then
+                       (select count(*) from organizations.organizations t
+                         where t.billing_owner_user_id = org.billing_owner_user_id and t.type = 'team' and t.deleted_at is null)
+               end
+          from org
+         cross join organizations.features f
+          left join organizations.plan_limits l on l.plan_key = org.plan_key and l.feature_key = f.key
+         order by f.key
+    $$;
+
 revoke execute on all functions in schema members, organizations from public;
 grant execute on function members.member_org_ids(), members.writer_org_ids(), members.admin_org_ids(),
     members.is_org_member(uuid), members.is_org_admin(uuid), members.member_role(uuid),
-    organizations.enter_org(text), organizations.org_plan(uuid), organizations.feature_access(text) to opsdash_app;
+    organizations.enter_org(text), organizations.org_plan(uuid), organizations.feature_access(text),
+    organizations.plan_overview(), organizations.is_reserved_slug(text) to opsdash_app;

@@ -1,7 +1,7 @@
 -- Workspace lifecycle in SQL: the signup trigger, team creation and soft delete. No application
 -- code performs these inserts; each runs in the caller's transaction, so a failure undoes it all.
 
--- A unique, URL-safe slug derived from p_base (e.g. an email's local part or an org name).
+-- A unique, URL-safe, unreserved slug derived from p_base (e.g. an email's local part or an org name).
 create function organizations.unique_slug(p_base text) returns text
     language plpgsql volatile security definer
     set search_path = pg_catalog, pg_temp
@@ -16,7 +16,8 @@ begin
         base := 'workspace';
     end if;
     candidate := base;
-    while exists (select 1 from organizations.organizations o where o.slug = candidate) loop
+    while organizations.is_reserved_slug(candidate)
+          or exists (select 1 from organizations.organizations o where o.slug = candidate) loop
         candidate := base || '-' || substr(md5(random()::text || clock_timestamp()::text), 1, 6);
     end loop;
     return candidate;
@@ -68,8 +69,9 @@ create trigger on_auth_user_created
 
 -- createOrganization: a team workspace billed to the caller's personal org. Checks the
 -- orgs:team limit of the caller's plan under a lock on their personal org, so two concurrent
--- creates cannot both take the last slot. Switches the caller's current org to it.
-create function organizations.create_team_org(p_name text, p_slug text)
+-- creates cannot both take the last slot. A null p_slug is derived from the name.
+-- Switches the caller's current org to it.
+create function organizations.create_team_org(p_name text, p_slug text default null)
     returns table (id uuid, slug text, name text)
     language plpgsql volatile security definer
     set search_path = pg_catalog, pg_temp
@@ -80,13 +82,24 @@ declare
     cap bigint;
     used bigint;
     new_id uuid := gen_random_uuid();
+    org_name text := btrim(coalesce(p_name, ''));
+    org_slug text := p_slug;
 begin
     if caller is null then
         raise exception 'not authenticated' using errcode = 'OD403';
     end if;
+    if length(org_name) not between 1 and 100 then
+        raise exception 'Name must be 1 to 100 characters.' using errcode = 'OD400', hint = 'name';
+    end if;
+    if org_slug is not null and (org_slug !~ '^[a-z0-9](?:[a-z0-9-]{1,46}[a-z0-9])$' or organizations.is_reserved_slug(org_slug)) then
+        raise exception 'The slug "%" is not allowed.', org_slug using errcode = 'OD400', hint = 'slug';
+    end if;
 
     select o.id into personal_id from organizations.organizations o
      where o.billing_owner_user_id = caller and o.type = 'personal' for update;
+    if not found then
+        raise exception 'No personal workspace to bill this workspace to.' using errcode = 'OD403';
+    end if;
 
     select l.limit_value into cap from organizations.plan_limits l
      where l.plan_key = organizations.org_plan(personal_id) and l.feature_key = 'orgs:team';
@@ -96,20 +109,22 @@ begin
         raise exception 'Your plan allows % team workspace(s).', cap using errcode = 'OD402', hint = 'orgs:team';
     end if;
 
-    if exists (select 1 from organizations.organizations o where o.slug = p_slug) then
-        raise exception 'The slug "%" is already taken.', p_slug using errcode = 'OD409', hint = 'slug';
+    if org_slug is null then
+        org_slug := organizations.unique_slug(org_name);
+    elsif exists (select 1 from organizations.organizations o where o.slug = org_slug) then
+        raise exception 'The slug "%" is already taken.', org_slug using errcode = 'OD409', hint = 'slug';
     end if;
 
     insert into organizations.organizations (id, name, slug, type, billing_owner_user_id, created_by)
-    values (new_id, btrim(p_name), p_slug, 'team', caller, caller);
+    values (new_id, org_name, org_slug, 'team', caller, caller);
     insert into members.org_members (org_id, user_id, role) values (new_id, caller, 'owner');
     perform organizations.seed_feature_flags(new_id);
     update organizations.profiles p set current_org_id = new_id where p.id = caller;
     insert into organizations.audit_logs (org_id, actor_user_id, action, entity_type, entity_id, metadata)
     values (new_id, caller, 'organization.created', 'organization', new_id::text,
-            jsonb_build_object('name', btrim(p_name), 'slug', p_slug));
+            jsonb_build_object('name', org_name, 'slug', org_slug));
 
-    return query select new_id, p_slug, btrim(p_name);
+    return query select new_id, org_slug, org_name;
 end $$;
 
 -- deleteOrganization: owner-only soft delete of a team org. Members whose current org it was

@@ -10,6 +10,7 @@ public static class DatabaseSetup
     public static IServiceCollection AddOpsDashDatabase(this IServiceCollection services, string appConnectionString)
     {
         DefaultTypeMap.MatchNamesWithUnderscores = true;
+        SqlMapper.AddTypeHandler(new StringArrayTypeHandler());
         services.AddSingleton(_ => new NpgsqlDataSourceBuilder(appConnectionString) { Name = "opsdash-app" }.Build());
         services.AddScoped<TenantContext>();
         services.AddScoped<DbSession>();

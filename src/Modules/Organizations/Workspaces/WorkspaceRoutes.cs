@@ -1,4 +1,7 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
+using OpsDash.SharedKernel.Tenancy;
 
 namespace OpsDash.Modules.Organizations.Workspaces;
 
@@ -6,5 +9,23 @@ internal static class WorkspaceRoutes
 {
     public static void Map(IEndpointRouteBuilder api)
     {
+        var orgs = api.MapGroup("/orgs").WithTags("Organizations").RequireAuthorization();
+        CreateOrganization.Map(orgs);
+
+        var me = api.MapGroup("/me").WithTags("Organizations").RequireAuthorization();
+        GetUserDefaultOrg.Map(me);
+        GetUserOrganizations.Map(me);
+        SwitchCurrentOrg.Map(me);
+
+        var org = api.MapOrgGroup().WithTags("Organizations");
+        GetOrganization.Map(org);
+        UpdateOrganization.Map(org);
+        DeleteOrganization.Map(org);
+        LeaveOrganization.Map(org);
+        ListAuditLogs.Map(org);
+        GetPlan.Map(org);
+        GetFeatureAccess.Map(org);
+        ListFeatureFlags.Map(org);
+        UpdateFeatureFlag.Map(org);
     }
 }
