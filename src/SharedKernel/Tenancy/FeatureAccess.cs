@@ -20,12 +20,9 @@ public sealed class FeatureAccess(DbSession db, TenantContext tenant)
     // Serialises creates of one feature in one org until commit, so two requests cannot both take the last slot.
     private const string LockSql = "select pg_advisory_xact_lock(hashtextextended(@key, 0))";
 
-    public async Task<FeatureStatus> GetAsync(string featureKey, CancellationToken ct = default)
-    {
-        var row = await db.QuerySingleOrDefaultAsync<FeatureRow>(AccessSql, new { featureKey }, ct)
-            ?? throw new NotFoundException("Organization not found.");
-        return new FeatureStatus(row.PlanKey, row.PlanEnabled, row.LimitValue, row.FlagEnabled, row.AllowedRoles, row.MemberRole);
-    }
+    public async Task<FeatureStatus> GetAsync(string featureKey, CancellationToken ct = default) =>
+        await db.QuerySingleOrDefaultAsync<FeatureStatus>(AccessSql, new { featureKey }, ct)
+        ?? throw new NotFoundException("Organization not found.");
 
     /// <summary>Throws <see cref="FeatureUnavailableException"/> unless the plan, the org's flag and the caller's role allow the feature.</summary>
     public async Task<FeatureStatus> RequireAsync(string featureKey, CancellationToken ct = default)
@@ -67,22 +64,6 @@ public sealed class FeatureAccess(DbSession db, TenantContext tenant)
             await context.HttpContext.RequestServices.GetRequiredService<FeatureAccess>().RequireAsync(featureKey, context.HttpContext.RequestAborted);
             return await next(context);
         };
-}
-
-// Dapper cannot bind text[] (reported as System.Array) to a record constructor parameter; it can set a property.
-internal sealed class FeatureRow
-{
-    public string PlanKey { get; set; } = string.Empty;
-
-    public bool PlanEnabled { get; set; }
-
-    public long? LimitValue { get; set; }
-
-    public bool FlagEnabled { get; set; }
-
-    public string[]? AllowedRoles { get; set; }
-
-    public string MemberRole { get; set; } = string.Empty;
 }
 
 public sealed record FeatureStatus(string PlanKey, bool PlanEnabled, long? LimitValue, bool FlagEnabled, string[]? AllowedRoles, string MemberRole);
