@@ -1,37 +1,45 @@
 -- Membership helpers used by every policy. Each returns the caller's org ids as one array so a
--- policy written `org_id = any ((select members.member_org_ids()))` evaluates it once per statement
--- (an InitPlan), not once per row. Soft-deleted orgs are never in these arrays, so their rows
--- disappear from every policy at once.
-create function members.member_org_ids() returns uuid[]
+-- policy written `org_id = any ((select members.member_org_ids())::uuid[])` evaluates it once per
+-- statement (an InitPlan), not once per row. Soft-deleted orgs are never in these arrays, so their
+-- rows disappear from every policy at once.
+
+-- Background jobs act for the platform (app.system = on). A job that works on one org's data also
+-- sets app.org_id, and then counts as a member of that org only: every policy built on these
+-- helpers admits it for that org and nothing else. A job with no org sees no tenant rows.
+create function members.job_org_ids() returns uuid[]
+    language sql stable parallel safe
+    set search_path = pg_catalog, pg_temp
+    as $$
+        select case when core.is_system() and core.current_org_id() is not null
+                    then array[core.current_org_id()] else '{}'::uuid[] end
+    $$;
+
+-- The caller's live orgs where their role is one of p_roles.
+create function members.caller_org_ids(p_roles text[]) returns uuid[]
     language sql stable security definer parallel safe
     set search_path = pg_catalog, pg_temp
     as $$
-        select coalesce(array_agg(m.org_id), '{}')
+        select coalesce(array_agg(m.org_id), '{}') || members.job_org_ids()
           from members.org_members m
           join organizations.organizations o on o.id = m.org_id and o.deleted_at is null
-         where m.user_id = core.current_user_id()
+         where m.user_id = core.current_user_id() and m.role = any (p_roles)
     $$;
+
+create function members.member_org_ids() returns uuid[]
+    language sql stable parallel safe
+    set search_path = pg_catalog, pg_temp
+    as $$ select members.caller_org_ids(array['owner', 'admin', 'member', 'viewer']) $$;
 
 -- Orgs where the caller may write: every role but viewer.
 create function members.writer_org_ids() returns uuid[]
-    language sql stable security definer parallel safe
+    language sql stable parallel safe
     set search_path = pg_catalog, pg_temp
-    as $$
-        select coalesce(array_agg(m.org_id), '{}')
-          from members.org_members m
-          join organizations.organizations o on o.id = m.org_id and o.deleted_at is null
-         where m.user_id = core.current_user_id() and m.role in ('owner', 'admin', 'member')
-    $$;
+    as $$ select members.caller_org_ids(array['owner', 'admin', 'member']) $$;
 
 create function members.admin_org_ids() returns uuid[]
-    language sql stable security definer parallel safe
+    language sql stable parallel safe
     set search_path = pg_catalog, pg_temp
-    as $$
-        select coalesce(array_agg(m.org_id), '{}')
-          from members.org_members m
-          join organizations.organizations o on o.id = m.org_id and o.deleted_at is null
-         where m.user_id = core.current_user_id() and m.role in ('owner', 'admin')
-    $$;
+    as $$ select members.caller_org_ids(array['owner', 'admin']) $$;
 
 -- The seed's helpers, for use in SQL and ad-hoc checks.
 create function members.is_org_member(p_org_id uuid) returns boolean
@@ -76,17 +84,18 @@ begin
 end $$;
 
 -- The plan in force for an org: its billing owner's personal-org subscription, when live.
+-- Null for an org the caller does not belong to, so an org id alone reveals nothing.
 create function organizations.org_plan(p_org_id uuid) returns text
     language sql stable security definer parallel safe
     set search_path = pg_catalog, pg_temp
     as $$
-        select coalesce(
+        select case when p_org_id = any (members.member_org_ids()) then coalesce(
             (select s.plan_key
                from organizations.organizations o
                join organizations.organizations p on p.billing_owner_user_id = o.billing_owner_user_id and p.type = 'personal'
                join organizations.subscriptions s on s.org_id = p.id and s.status in ('active', 'trialing', 'past_due')
               where o.id = p_org_id),
-            'free')
+            'free') end
     $$;
 
 -- Everything requireFeatureAccess / checkUsageLimit need for the current org, in one row.
@@ -135,7 +144,8 @@ create function organizations.plan_overview()
     $$;
 
 revoke execute on all functions in schema members, organizations from public;
-grant execute on function members.member_org_ids(), members.writer_org_ids(), members.admin_org_ids(),
+grant execute on function members.job_org_ids(), members.caller_org_ids(text[]),
+    members.member_org_ids(), members.writer_org_ids(), members.admin_org_ids(),
     members.is_org_member(uuid), members.is_org_admin(uuid), members.member_role(uuid),
     organizations.enter_org(text), organizations.org_plan(uuid), organizations.feature_access(text),
     organizations.plan_overview(), organizations.is_reserved_slug(text) to opsdash_app;

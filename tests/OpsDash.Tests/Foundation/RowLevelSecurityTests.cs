@@ -119,6 +119,25 @@ public sealed class RowLevelSecurityTests(OpsDashFactory factory) : IClassFixtur
         Assert.Contains("InitPlan", plan, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Definer_functions_reveal_nothing_about_a_foreign_org()
+    {
+        var a = await factory.SignUpAsync("a");
+        var b = await factory.SignUpAsync("b");
+        await using var owner = await factory.OpenOwnerAsync();
+        var bOrg = await owner.ExecuteScalarAsync<Guid>("select id from organizations.organizations where billing_owner_user_id = @Id", new { b.Id });
+        await using var app = await factory.OpenAppAsync();
+        await using var tx = await app.BeginTransactionAsync();
+        await app.ExecuteAsync("select set_config('app.user_id', @User, true)", new { User = a.Id.ToString() }, tx);
+
+        Assert.Null(await app.ExecuteScalarAsync<string>("select organizations.org_plan(@bOrg)", new { bOrg }, tx));
+        Assert.Null(await app.ExecuteScalarAsync<string>("select members.member_role(@bOrg)", new { bOrg }, tx));
+        Assert.False(await app.ExecuteScalarAsync<bool>("select members.is_org_member(@bOrg)", new { bOrg }, tx));
+        Assert.Empty(await app.QueryAsync<Guid>("select id from organizations.enter_org(@Slug)", new { Slug = b.PersonalSlug }, tx));
+        var error = await Assert.ThrowsAsync<Npgsql.PostgresException>(() => app.QueryAsync("select * from members.get_org_members(@bOrg)", new { bOrg }, tx));
+        Assert.Equal("OD404", error.SqlState);
+    }
+
     private async Task SeedInvitationAsync(TestUser inviter)
     {
         await using var owner = await factory.OpenOwnerAsync();
