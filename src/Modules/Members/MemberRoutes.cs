@@ -1,10 +1,6 @@
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Routing;
 using OpsDash.Modules.Members.Invitations;
 using OpsDash.Modules.Members.OrgMembers;
 using OpsDash.SharedKernel.Http;
-using OpsDash.SharedKernel.Tenancy;
 
 namespace OpsDash.Modules.Members;
 

@@ -1,8 +1,6 @@
-using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using OpsDash.SharedKernel.Modules;
-using OpsDash.SharedKernel.Validation;
 
 namespace OpsDash.Modules.Members;
 

@@ -1,6 +1,3 @@
-using FluentValidation;
-using OpsDash.SharedKernel.Tenancy;
-
 namespace OpsDash.Modules.Members;
 
 internal static class RoleRules

@@ -1,10 +1,8 @@
-using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using OpsDash.Modules.Organizations.Accounts;
 using OpsDash.Modules.Organizations.Workspaces;
 using OpsDash.SharedKernel.Modules;
-using OpsDash.SharedKernel.Validation;
 
 namespace OpsDash.Modules.Organizations;
 

@@ -1,10 +1,3 @@
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.AspNetCore.Routing;
-using OpsDash.SharedKernel.Database;
-using OpsDash.SharedKernel.Errors;
-
 namespace OpsDash.Modules.Members.Invitations;
 
 /// <summary>getInvitationByToken: what the invitation landing page shows. Anonymous: the token is the credential.</summary>

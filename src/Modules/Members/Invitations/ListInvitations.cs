@@ -1,10 +1,3 @@
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.AspNetCore.Routing;
-using OpsDash.SharedKernel.Database;
-using OpsDash.SharedKernel.Tenancy;
-
 namespace OpsDash.Modules.Members.Invitations;
 
 /// <summary>getInvitations: the org's invitations not yet accepted, expired ones flagged. Never the token.</summary>

@@ -1,10 +1,3 @@
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.AspNetCore.Routing;
-using OpsDash.SharedKernel.Database;
-using OpsDash.SharedKernel.Tenancy;
-
 namespace OpsDash.Modules.Members.OrgMembers;
 
 /// <summary>getMembers: every member with profile fields (members.get_org_members), for any member of the org.</summary>

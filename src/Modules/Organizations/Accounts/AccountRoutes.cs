@@ -1,6 +1,3 @@
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Routing;
 using OpsDash.SharedKernel.Http;
 
 namespace OpsDash.Modules.Organizations.Accounts;

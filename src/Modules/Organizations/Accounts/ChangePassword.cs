@@ -1,13 +1,4 @@
-using FluentValidation;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.AspNetCore.Routing;
-using OpsDash.SharedKernel.Database;
-using OpsDash.SharedKernel.Errors;
 using OpsDash.SharedKernel.Http;
-using OpsDash.SharedKernel.Tenancy;
-using OpsDash.SharedKernel.Validation;
 
 namespace OpsDash.Modules.Organizations.Accounts;
 

@@ -2,7 +2,6 @@ using System.Security.Claims;
 using System.Security.Cryptography;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
-using OpsDash.SharedKernel.Database;
 using OpsDash.SharedKernel.Security;
 
 namespace OpsDash.Modules.Organizations.Accounts;

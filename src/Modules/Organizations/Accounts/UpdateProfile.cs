@@ -1,11 +1,3 @@
-using FluentValidation;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.AspNetCore.Routing;
-using OpsDash.SharedKernel.Database;
-using OpsDash.SharedKernel.Validation;
-
 namespace OpsDash.Modules.Organizations.Accounts;
 
 /// <summary>

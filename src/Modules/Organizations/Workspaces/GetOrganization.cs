@@ -1,10 +1,3 @@
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.AspNetCore.Routing;
-using OpsDash.SharedKernel.Database;
-using OpsDash.SharedKernel.Tenancy;
-
 namespace OpsDash.Modules.Organizations.Workspaces;
 
 /// <summary>The organization of the URL, with the caller's role and the plan in force (the billing owner's).</summary>

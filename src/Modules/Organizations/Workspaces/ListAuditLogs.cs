@@ -1,13 +1,5 @@
 using System.Globalization;
 using System.Text.Json;
-using FluentValidation;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.AspNetCore.Routing;
-using OpsDash.SharedKernel.Database;
-using OpsDash.SharedKernel.Tenancy;
-using OpsDash.SharedKernel.Validation;
 
 namespace OpsDash.Modules.Organizations.Workspaces;
 

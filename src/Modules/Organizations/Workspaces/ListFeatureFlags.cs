@@ -1,10 +1,3 @@
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.AspNetCore.Routing;
-using OpsDash.SharedKernel.Database;
-using OpsDash.SharedKernel.Tenancy;
-
 namespace OpsDash.Modules.Organizations.Workspaces;
 
 /// <summary>The org's feature switches, one per feature in the catalogue, with whether the plan includes each.</summary>

@@ -1,8 +1,3 @@
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Routing;
-using OpsDash.SharedKernel.Tenancy;
-
 namespace OpsDash.Modules.Organizations.Workspaces;
 
 internal static class WorkspaceRoutes
