@@ -1,9 +1,7 @@
-using System.Net;
 using System.Security.Claims;
 using System.Text;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
-using OpsDash.Tests.Infrastructure;
 
 namespace OpsDash.Tests.Accounts;
 

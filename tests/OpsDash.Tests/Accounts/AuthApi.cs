@@ -1,7 +1,5 @@
 using System.Net.Http.Headers;
-using System.Net.Http.Json;
 using System.Text.Json.Nodes;
-using OpsDash.Tests.Infrastructure;
 
 namespace OpsDash.Tests.Accounts;
 

@@ -1,7 +1,3 @@
-using System.Net;
-using System.Net.Http.Json;
-using OpsDash.Tests.Infrastructure;
-
 namespace OpsDash.Tests.Accounts;
 
 public sealed class AuthRateLimitFactory : OpsDashFactory

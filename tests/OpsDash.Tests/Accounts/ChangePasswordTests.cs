@@ -1,9 +1,5 @@
-using System.Net;
-using System.Net.Http.Json;
-using Dapper;
 using Microsoft.Extensions.DependencyInjection;
 using OpsDash.Modules.Organizations.Accounts;
-using OpsDash.Tests.Infrastructure;
 
 namespace OpsDash.Tests.Accounts;
 

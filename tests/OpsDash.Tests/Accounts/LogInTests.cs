@@ -1,10 +1,7 @@
-using System.Net;
-using Dapper;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using OpsDash.Modules.Organizations.Accounts;
-using OpsDash.Tests.Infrastructure;
 
 namespace OpsDash.Tests.Accounts;
 

@@ -1,8 +1,3 @@
-using System.Net;
-using System.Net.Http.Json;
-using Dapper;
-using OpsDash.Tests.Infrastructure;
-
 namespace OpsDash.Tests.Accounts;
 
 public sealed class RefreshAndLogOutTests(OpsDashFactory factory) : IClassFixture<OpsDashFactory>

@@ -1,7 +1,5 @@
-using Dapper;
 using Microsoft.Extensions.DependencyInjection;
 using OpsDash.SharedKernel.Database;
-using OpsDash.Tests.Infrastructure;
 
 namespace OpsDash.Tests.Foundation;
 

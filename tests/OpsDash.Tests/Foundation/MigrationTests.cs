@@ -1,8 +1,6 @@
-using Dapper;
 using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
 using OpsDash.Host.Database;
-using OpsDash.Tests.Infrastructure;
 
 namespace OpsDash.Tests.Foundation;
 

@@ -1,10 +1,8 @@
 using System.Collections.Concurrent;
 using System.Net.Http.Headers;
-using System.Net.Http.Json;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
-using OpsDash.Tests.Infrastructure;
 
 namespace OpsDash.Tests.Foundation;
 

@@ -1,6 +1,3 @@
-using Dapper;
-using OpsDash.Tests.Infrastructure;
-
 namespace OpsDash.Tests.Foundation;
 
 /// <summary>The CI check that tenant isolation does not rest on application code alone.</summary>

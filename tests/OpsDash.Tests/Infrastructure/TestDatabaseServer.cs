@@ -1,6 +1,4 @@
-using System.Net;
 using System.Net.Sockets;
-using Dapper;
 using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
 using OpsDash.Host.Database;

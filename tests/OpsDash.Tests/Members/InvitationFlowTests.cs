@@ -1,10 +1,6 @@
 using System.Buffers.Text;
-using System.Net;
-using System.Net.Http.Json;
 using System.Security.Cryptography;
 using System.Text.Json;
-using Dapper;
-using OpsDash.Tests.Infrastructure;
 
 namespace OpsDash.Tests.Members;
 

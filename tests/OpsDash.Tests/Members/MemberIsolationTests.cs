@@ -1,8 +1,3 @@
-using System.Net;
-using System.Net.Http.Json;
-using Dapper;
-using OpsDash.Tests.Infrastructure;
-
 namespace OpsDash.Tests.Members;
 
 public sealed class MemberIsolationTests(OpsDashFactory factory) : IClassFixture<OpsDashFactory>

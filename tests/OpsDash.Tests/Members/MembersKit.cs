@@ -1,7 +1,3 @@
-using System.Net.Http.Json;
-using Dapper;
-using OpsDash.Tests.Infrastructure;
-
 namespace OpsDash.Tests.Members;
 
 public sealed record TeamOrg(Guid Id, string Slug, string Name);

@@ -1,7 +1,3 @@
-using System.Net;
-using System.Net.Http.Json;
-using OpsDash.Tests.Infrastructure;
-
 namespace OpsDash.Tests.Members;
 
 public sealed class OwnerRulesTests(OpsDashFactory factory) : IClassFixture<OpsDashFactory>

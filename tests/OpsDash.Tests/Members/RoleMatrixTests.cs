@@ -1,6 +1,3 @@
-using System.Net;
-using OpsDash.Tests.Infrastructure;
-
 namespace OpsDash.Tests.Members;
 
 public sealed class RoleMatrixTests(OpsDashFactory factory) : IClassFixture<OpsDashFactory>

@@ -1,7 +1,3 @@
-using System.Net;
-using System.Net.Http.Json;
-using OpsDash.Tests.Infrastructure;
-
 namespace OpsDash.Tests.Organizations;
 
 public sealed class MyOrganizationsTests(OpsDashFactory factory) : IClassFixture<OpsDashFactory>

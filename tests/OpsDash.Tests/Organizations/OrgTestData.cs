@@ -1,8 +1,4 @@
-using System.Net;
-using System.Net.Http.Json;
 using System.Security.Cryptography;
-using Dapper;
-using OpsDash.Tests.Infrastructure;
 
 namespace OpsDash.Tests.Organizations;
 

@@ -1,8 +1,3 @@
-using System.Net;
-using System.Net.Http.Json;
-using Dapper;
-using OpsDash.Tests.Infrastructure;
-
 namespace OpsDash.Tests.Organizations;
 
 /// <summary>User A, with org B's slug or id on every endpoint of this area: 404, and B is unchanged.</summary>
