@@ -1,6 +1,8 @@
 using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
+using Microsoft.Extensions.Configuration;
 using OpsDash.Host.Database;
+using OpsDash.Host.Setup;
 
 namespace OpsDash.Tests.Foundation;
 
@@ -101,6 +103,29 @@ public sealed class MigrationTests
 
         await using var connection = new NpgsqlConnection(db);
         Assert.Equal("core.big_id_idx", await connection.ExecuteScalarAsync<string>("select to_regclass('core.big_id_idx')::text"));
+    }
+
+    [Fact]
+    public async Task The_migrate_command_lists_then_applies_without_serving()
+    {
+        var db = await EmptyDatabaseAsync();
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Database:Url"] = db,
+            ["Database:ScriptsPath"] = TestDatabaseServer.ScriptsPath,
+        }).Build();
+
+        Assert.Equal(0, await MigrateCommand.RunAsync(configuration, ["--dry-run"]));
+        await using (var connection = new NpgsqlConnection(db))
+        {
+            Assert.Equal(0, await connection.ExecuteScalarAsync<int>("select count(*) from migrations.journal"));
+        }
+
+        Assert.Equal(0, await MigrateCommand.RunAsync(configuration, []));
+        await using (var connection = new NpgsqlConnection(db))
+        {
+            Assert.Equal(ScriptCount, await connection.ExecuteScalarAsync<int>("select count(*) from migrations.journal"));
+        }
     }
 
     private static async Task<string> EmptyDatabaseAsync() =>
