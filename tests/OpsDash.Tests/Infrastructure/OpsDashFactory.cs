@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.Logging;
 using Npgsql;
 
 namespace OpsDash.Tests.Infrastructure;
@@ -57,6 +58,8 @@ public class OpsDashFactory : WebApplicationFactory<Program>, IAsyncLifetime
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseEnvironment("Testing");
+        // Keep the test output readable; RequestLoggingTests adds its own capturing provider.
+        builder.ConfigureLogging(logging => logging.ClearProviders());
         foreach (var (key, value) in _settings)
         {
             builder.UseSetting(key, value);
