@@ -104,6 +104,20 @@ create function auth.revoke_refresh_family(p_token_hash bytea)
          where r.family_id = (select x.family_id from auth.refresh_tokens x where x.token_hash = p_token_hash)
     $$;
 
+-- Whether an access token issued at p_issued_at_unix (its iat) is still good for p_user: not when
+-- the password changed after it was issued, nor when the user is gone. True when no token is in play.
+create function auth.session_is_current(p_user uuid, p_issued_at_unix bigint) returns boolean
+    language sql stable security definer
+    set search_path = pg_catalog, pg_temp
+    as $$
+        select p_user is null or p_issued_at_unix is null or exists (
+            select 1 from auth.users u
+             where u.id = p_user and date_trunc('second', u.password_changed_at) <= to_timestamp(p_issued_at_unix))
+    $$;
+
+revoke execute on function auth.session_is_current(uuid, bigint) from public;
+grant execute on function auth.session_is_current(uuid, bigint) to opsdash_app;
+
 revoke execute on function auth.login_candidate(text), auth.record_login_failure(uuid, integer, interval),
     auth.use_refresh_token(bytea), auth.revoke_refresh_family(bytea) from public;
 grant execute on function auth.login_candidate(text), auth.record_login_failure(uuid, integer, interval),

@@ -1,6 +1,7 @@
 using System.Data;
 using Dapper;
 using Npgsql;
+using OpsDash.SharedKernel.Errors;
 
 namespace OpsDash.SharedKernel.Database;
 
@@ -11,10 +12,13 @@ namespace OpsDash.SharedKernel.Database;
 /// </summary>
 public sealed class DbSession : IAsyncDisposable
 {
+    // The session check rides along: a token issued before the user's last password change is
+    // refused on its first database access, at no extra round trip.
     private const string ApplyContextSql = """
-        select set_config('app.user_id', @UserId, true),
-               set_config('app.org_id', @OrgId, true),
-               set_config('app.system', @System, true)
+        select set_config('app.user_id', @UserId, true) as user_id,
+               set_config('app.org_id', @OrgId, true) as org_id,
+               set_config('app.system', @System, true) as system,
+               auth.session_is_current(@UserUuid, @IssuedAtUnix) as session_is_current
         """;
 
     private readonly NpgsqlDataSource _dataSource;
@@ -40,7 +44,7 @@ public sealed class DbSession : IAsyncDisposable
 
         _connection = await _dataSource.OpenConnectionAsync(ct);
         _transaction = await _connection.BeginTransactionAsync(IsolationLevel.ReadCommitted, ct);
-        await ApplyContextAsync(ct);
+        await ApplyContextAsync(checkSession: true, ct);
         return _connection;
     }
 
@@ -90,19 +94,29 @@ public sealed class DbSession : IAsyncDisposable
     private CommandDefinition Command(string sql, object? param, CancellationToken ct) =>
         new(sql, param, _transaction, cancellationToken: ct);
 
-    private Task ApplyContextIfOpenAsync() => _connection is null ? Task.CompletedTask : ApplyContextAsync(default);
+    // The session was checked when the transaction began; a change made by the server itself (e.g. after
+    // a password change in this very request) must not re-check it.
+    private Task ApplyContextIfOpenAsync() => _connection is null ? Task.CompletedTask : ApplyContextAsync(checkSession: false, default);
 
-    private Task<int> ApplyContextAsync(CancellationToken ct) =>
-        _connection!.ExecuteAsync(new CommandDefinition(
+    private async Task ApplyContextAsync(bool checkSession, CancellationToken ct)
+    {
+        var applied = await _connection!.QuerySingleAsync<(string UserId, string OrgId, string System, bool SessionIsCurrent)>(new CommandDefinition(
             ApplyContextSql,
             new
             {
                 UserId = _context.UserId?.ToString() ?? string.Empty,
                 OrgId = _context.OrgId?.ToString() ?? string.Empty,
                 System = _context.IsSystem ? "on" : string.Empty,
+                UserUuid = _context.UserId,
+                IssuedAtUnix = checkSession ? _context.TokenIssuedAt?.ToUnixTimeSeconds() : null,
             },
             _transaction,
             cancellationToken: ct));
+        if (!applied.SessionIsCurrent)
+        {
+            throw new UnauthorizedException("This session has ended (the password was changed); sign in again.");
+        }
+    }
 
     private async Task CloseAsync()
     {

@@ -16,9 +16,13 @@ public sealed class TenantContext
 
     internal event Func<Task>? Changed;
 
-    public Task SetUserAsync(Guid userId)
+    /// <summary>When the caller's access token was issued (its <c>iat</c>); null for users set by the server itself (signup, refresh).</summary>
+    public DateTimeOffset? TokenIssuedAt { get; private set; }
+
+    public Task SetUserAsync(Guid userId, DateTimeOffset? tokenIssuedAt = null)
     {
         UserId = userId;
+        TokenIssuedAt = tokenIssuedAt;
         return RaiseChangedAsync();
     }
 

@@ -46,4 +46,8 @@ public static class AuthenticationSetup
     /// <summary>The authenticated user's id (the token's <c>sub</c>), or null.</summary>
     public static Guid? UserId(this ClaimsPrincipal principal) =>
         Guid.TryParse(principal.FindFirstValue("sub"), out var id) ? id : null;
+
+    /// <summary>The token's <c>iat</c>, or null.</summary>
+    public static DateTimeOffset? IssuedAt(this ClaimsPrincipal principal) =>
+        long.TryParse(principal.FindFirstValue("iat"), out var seconds) ? DateTimeOffset.FromUnixTimeSeconds(seconds) : null;
 }

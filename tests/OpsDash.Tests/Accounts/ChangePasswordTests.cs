@@ -36,6 +36,22 @@ public sealed class ChangePasswordTests(OpsDashFactory factory) : IClassFixture<
     }
 
     [Fact]
+    public async Task Access_tokens_issued_before_the_change_stop_working()
+    {
+        var user = await factory.SignUpAsync("stale");
+        var otherDevice = await (await factory.LogInAsync(user.Email, user.Password)).TokensAsync();
+        await Task.Delay(TimeSpan.FromSeconds(1.1)); // token iat has one-second resolution
+
+        var response = await user.Client.PostAsJsonAsync("/api/v1/me/password", new { currentPassword = user.Password, newPassword = NewPassword });
+
+        Assert.True(HttpStatusCode.OK == response.StatusCode, await response.Content.ReadAsStringAsync());
+        var fresh = await response.TokensAsync();
+        await (await factory.ClientWith(otherDevice.Access).GetAsync("/api/v1/me")).AssertProblemAsync(HttpStatusCode.Unauthorized, "unauthorized");
+        await (await user.Client.GetAsync("/api/v1/me")).AssertProblemAsync(HttpStatusCode.Unauthorized, "unauthorized");
+        Assert.Equal(HttpStatusCode.OK, (await factory.ClientWith(fresh.Access).GetAsync("/api/v1/me")).StatusCode);
+    }
+
+    [Fact]
     public async Task Wrong_current_password_is_a_validation_error_that_changes_nothing_but_counts()
     {
         var user = await factory.SignUpAsync("wrong");
