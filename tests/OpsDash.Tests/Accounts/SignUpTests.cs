@@ -19,7 +19,10 @@ public sealed class SignUpTests(OpsDashFactory factory) : IClassFixture<OpsDashF
         Assert.Equal(
             await owner.ExecuteScalarAsync<int>("select count(*) from organizations.features"),
             await owner.ExecuteScalarAsync<int>("select count(*) from organizations.feature_flags where org_id = @OrgId", new { OrgId = org.Id }));
-        Assert.Equal("user.signed_up", await owner.ExecuteScalarAsync<string>("select action from organizations.audit_logs where org_id = @OrgId", new { OrgId = org.Id }));
+        Assert.Equal(["user.signed_up"], await owner.QueryAsync<string>("select action from organizations.audit_logs where org_id = @OrgId", new { OrgId = org.Id }));
+        Assert.Equal(1, await owner.ExecuteScalarAsync<int>("select count(*) from organizations.organizations where billing_owner_user_id = @Id", new { user.Id }));
+        Assert.Equal(1, await owner.ExecuteScalarAsync<int>("select count(*) from organizations.subscriptions where org_id = @OrgId", new { OrgId = org.Id }));
+        Assert.Equal(1, await owner.ExecuteScalarAsync<int>("select count(*) from organizations.profiles where id = @Id", new { user.Id }));
     }
 
     [Fact]
