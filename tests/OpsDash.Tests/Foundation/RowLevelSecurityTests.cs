@@ -135,6 +135,49 @@ public sealed class RowLevelSecurityTests(OpsDashFactory factory) : IClassFixtur
         Assert.Equal("OD404", error.SqlState);
     }
 
+    [Theory]
+    [InlineData("viewer", false)]
+    [InlineData("member", false)]
+    [InlineData("admin", true)]
+    public async Task Write_policies_hold_in_the_database_whatever_the_csharp_checks(string role, bool mayWrite)
+    {
+        var owner = await factory.SignUpAsync("owner");
+        var user = await factory.SignUpAsync(role);
+        var org = Guid.NewGuid();
+        await using (var db = await factory.OpenOwnerAsync())
+        {
+            await db.ExecuteAsync("""
+                insert into organizations.organizations (id, name, slug, type, billing_owner_user_id, created_by)
+                values (@org, 'Team', @Slug, 'team', @Owner, @Owner);
+                insert into members.org_members (org_id, user_id, role) values (@org, @Owner, 'owner'), (@org, @User, @role);
+                """, new { org, Slug = $"team-{Guid.NewGuid():N}"[..20], Owner = owner.Id, User = user.Id, role });
+        }
+
+        await using var app = await factory.OpenAppAsync();
+        await using var tx = await app.BeginTransactionAsync();
+        await app.ExecuteAsync("select set_config('app.user_id', @User, true), set_config('app.org_id', @Org, true)",
+            new { User = user.Id.ToString(), Org = org.ToString() }, tx);
+
+        var renamed = await app.ExecuteAsync("update organizations.organizations set name = 'renamed' where id = @org", new { org }, tx);
+        await app.ExecuteAsync("savepoint before_invite", transaction: tx);
+        var invited = true;
+        try
+        {
+            await app.ExecuteAsync("""
+                insert into members.invitations (org_id, email, role, token_hash, invited_by, expires_at)
+                values (@org, 'x@example.test', 'member', '\x01', @User, now() + interval '1 day')
+                """, new { org, User = user.Id }, tx);
+        }
+        catch (Npgsql.PostgresException e) when (e.SqlState == "42501")
+        {
+            invited = false;
+            await app.ExecuteAsync("rollback to savepoint before_invite", transaction: tx);
+        }
+
+        Assert.Equal(mayWrite ? 1 : 0, renamed);
+        Assert.Equal(mayWrite, invited);
+    }
+
     private async Task SeedInvitationAsync(TestUser inviter)
     {
         await using var owner = await factory.OpenOwnerAsync();
