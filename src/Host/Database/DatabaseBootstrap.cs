@@ -51,7 +51,23 @@ public static class DatabaseBootstrap
             logger.LogInformation("Migrations: {Count} applied", applied.Count);
         }
 
+        if (!string.IsNullOrEmpty(settings.AppPassword))
+        {
+            await SetAppPasswordAsync(owner, settings.AppRole, settings.AppPassword, ct);
+        }
+
         return new Connections(owner, settings.AppConnectionString(owner), embedded);
+    }
+
+    /// <summary>The app role's password comes from configuration, never from a script.</summary>
+    private static async Task SetAppPasswordAsync(string owner, string appRole, string password, CancellationToken ct)
+    {
+        await using var connection = new NpgsqlConnection(owner);
+        await connection.OpenAsync(ct);
+        // ALTER ROLE takes no parameters; format(%I, %L) quotes the identifier and the literal.
+        var statement = await connection.ExecuteScalarAsync<string>(new CommandDefinition(
+            "select format('alter role %I with login password %L', @appRole, @password)", new { appRole, password }, cancellationToken: ct));
+        await connection.ExecuteAsync(new CommandDefinition(statement!, cancellationToken: ct));
     }
 
     /// <summary>Creates the owner role and the database (optionally from a template) if missing. Needs a superuser.</summary>

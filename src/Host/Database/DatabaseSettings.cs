@@ -11,7 +11,8 @@ public sealed class DatabaseSettings
 {
     public string? Url { get; set; }
 
-    public string AppRole { get; set; } = "opsdash_app";
+    /// <summary>Fixed, not configurable: db/scripts grant to this role by name.</summary>
+    public string AppRole => "opsdash_app";
 
     public string? AppPassword { get; set; }
 
