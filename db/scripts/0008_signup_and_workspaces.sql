@@ -1,6 +1,14 @@
 -- Workspace lifecycle in SQL: the signup trigger, team creation and soft delete. No application
 -- code performs these inserts; each runs in the caller's transaction, so a failure undoes it all.
 
+-- Every user's one personal org: the billing anchor and the fallback workspace.
+create function organizations.personal_org_id(p_user_id uuid) returns uuid
+    language sql stable security definer
+    set search_path = pg_catalog, pg_temp
+    as $$
+        select o.id from organizations.organizations o where o.billing_owner_user_id = p_user_id and o.type = 'personal'
+    $$;
+
 -- A unique, URL-safe, unreserved slug derived from p_base (e.g. an email's local part or an org name).
 create function organizations.unique_slug(p_base text) returns text
     language plpgsql volatile security definer
@@ -151,15 +159,15 @@ begin
 
     update organizations.organizations o set deleted_at = now() where o.id = p_org_id;
     update organizations.profiles p
-       set current_org_id = (select x.id from organizations.organizations x where x.billing_owner_user_id = p.id and x.type = 'personal')
+       set current_org_id = organizations.personal_org_id(p.id)
      where p.current_org_id = p_org_id;
     insert into organizations.audit_logs (org_id, actor_user_id, action, entity_type, entity_id, metadata)
     values (p_org_id, caller, 'organization.deleted', 'organization', p_org_id::text, jsonb_build_object('slug', org.slug));
 
-    select o.slug into personal_slug from organizations.organizations o where o.billing_owner_user_id = caller and o.type = 'personal';
+    select o.slug into personal_slug from organizations.organizations o where o.id = organizations.personal_org_id(caller);
     return personal_slug;
 end $$;
 
-revoke execute on function organizations.unique_slug(text), organizations.seed_feature_flags(uuid),
+revoke execute on function organizations.personal_org_id(uuid), organizations.unique_slug(text), organizations.seed_feature_flags(uuid),
     organizations.handle_new_user(), organizations.create_team_org(text, text), organizations.soft_delete_org(uuid) from public;
 grant execute on function organizations.create_team_org(text, text), organizations.soft_delete_org(uuid) to opsdash_app;

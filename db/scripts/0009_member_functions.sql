@@ -112,7 +112,7 @@ begin
 
     delete from members.org_members m where m.org_id = p_org_id and m.id = p_member_id;
     update organizations.profiles p
-       set current_org_id = (select x.id from organizations.organizations x where x.billing_owner_user_id = p.id and x.type = 'personal')
+       set current_org_id = organizations.personal_org_id(p.id)
      where p.id = target.user_id and p.current_org_id = p_org_id;
     insert into organizations.audit_logs (org_id, actor_user_id, action, entity_type, entity_id, metadata)
     values (p_org_id, caller, case when target.user_id = caller then 'member.left' else 'member.removed' end,
