@@ -21,15 +21,29 @@ begin
      order by array_position(array['owner', 'admin', 'member', 'viewer'], m.role), lower(coalesce(p.full_name, p.email)), m.id;
 end $$;
 
--- Locks the org's owner rows and returns how many owners there are.
-create function members.lock_owners(p_org_id uuid) returns integer
-    language sql volatile security definer
+-- The common start of every membership change: lock the org's owner rows (so concurrent changes
+-- serialise), then read the caller's role (after the lock: they may just have been demoted) and
+-- lock the target membership. Unknown org or member: not found.
+create function members.lock_member_change(
+    p_org_id uuid, p_member_id uuid,
+    out owners integer, out caller_role text, out target_user_id uuid, out target_role text)
+    language plpgsql volatile security definer
     set search_path = pg_catalog, pg_temp
     as $$
-        select count(*)::integer from (
-            select 1 from members.org_members m where m.org_id = p_org_id and m.role = 'owner' for update
-        ) owners
-    $$;
+begin
+    select count(*)::integer into owners from (
+        select 1 from members.org_members m where m.org_id = p_org_id and m.role = 'owner' for update
+    ) locked_owners;
+    caller_role := members.member_role(p_org_id);
+    if caller_role is null then
+        raise exception 'Organization not found.' using errcode = 'OD404';
+    end if;
+    select m.user_id, m.role into target_user_id, target_role
+      from members.org_members m where m.org_id = p_org_id and m.id = p_member_id for update;
+    if not found then
+        raise exception 'Member not found.' using errcode = 'OD404';
+    end if;
+end $$;
 
 create function members.update_org_member_role(p_org_id uuid, p_member_id uuid, p_role text)
     returns table (member_id uuid, user_id uuid, old_role text, new_role text)
@@ -37,39 +51,29 @@ create function members.update_org_member_role(p_org_id uuid, p_member_id uuid, 
     set search_path = pg_catalog, pg_temp
     as $$
 declare
-    owners integer;
-    caller_role text;
-    target members.org_members;
+    c record;
 begin
     if p_role not in ('owner', 'admin', 'member', 'viewer') then
         raise exception 'Unknown role "%".', p_role using errcode = 'OD400', hint = 'role';
     end if;
-    owners := members.lock_owners(p_org_id);
-    caller_role := members.member_role(p_org_id); -- read after the lock: the caller may just have been demoted
-    if caller_role is null then
-        raise exception 'Organization not found.' using errcode = 'OD404';
-    end if;
-    select * into target from members.org_members m where m.org_id = p_org_id and m.id = p_member_id for update;
-    if not found then
-        raise exception 'Member not found.' using errcode = 'OD404';
-    end if;
-    if caller_role not in ('owner', 'admin') then
+    select * into c from members.lock_member_change(p_org_id, p_member_id);
+    if c.caller_role not in ('owner', 'admin') then
         raise exception 'Only owners and admins can change roles.' using errcode = 'OD403';
     end if;
-    if (target.role = 'owner' or p_role = 'owner') and caller_role <> 'owner' then
+    if (c.target_role = 'owner' or p_role = 'owner') and c.caller_role <> 'owner' then
         raise exception 'Only owners can make or change owners.' using errcode = 'OD403';
     end if;
-    if target.role = 'owner' and p_role <> 'owner' and owners <= 1 then
+    if c.target_role = 'owner' and p_role <> 'owner' and c.owners <= 1 then
         raise exception 'The last owner cannot be demoted.' using errcode = 'OD409';
     end if;
 
     update members.org_members m set role = p_role where m.org_id = p_org_id and m.id = p_member_id;
-    if target.role <> p_role then
+    if c.target_role <> p_role then
         insert into organizations.audit_logs (org_id, actor_user_id, action, entity_type, entity_id, metadata)
         values (p_org_id, core.current_user_id(), 'member.role_changed', 'member', p_member_id::text,
-                jsonb_build_object('userId', target.user_id, 'from', target.role, 'to', p_role));
+                jsonb_build_object('userId', c.target_user_id, 'from', c.target_role, 'to', p_role));
     end if;
-    return query select target.id, target.user_id, target.role, p_role;
+    return query select p_member_id, c.target_user_id, c.target_role, p_role;
 end $$;
 
 -- removeMember and leaveOrganization (p_member_id is the caller's own membership).
@@ -79,45 +83,35 @@ create function members.remove_org_member(p_org_id uuid, p_member_id uuid)
     set search_path = pg_catalog, pg_temp
     as $$
 declare
-    owners integer;
     caller uuid := core.current_user_id();
-    caller_role text;
     org_type text;
-    target members.org_members;
+    c record;
 begin
-    owners := members.lock_owners(p_org_id);
-    caller_role := members.member_role(p_org_id);
-    if caller_role is null then
-        raise exception 'Organization not found.' using errcode = 'OD404';
-    end if;
-    select * into target from members.org_members m where m.org_id = p_org_id and m.id = p_member_id for update;
-    if not found then
-        raise exception 'Member not found.' using errcode = 'OD404';
-    end if;
+    select * into c from members.lock_member_change(p_org_id, p_member_id);
     select o.type into org_type from organizations.organizations o where o.id = p_org_id;
     if org_type = 'personal' then
         raise exception 'Nobody leaves or is removed from a personal workspace.' using errcode = 'OD403';
     end if;
-    if target.user_id <> caller then
-        if caller_role not in ('owner', 'admin') then
+    if c.target_user_id <> caller then
+        if c.caller_role not in ('owner', 'admin') then
             raise exception 'Only owners and admins can remove members.' using errcode = 'OD403';
         end if;
-        if target.role = 'owner' and caller_role <> 'owner' then
+        if c.target_role = 'owner' and c.caller_role <> 'owner' then
             raise exception 'Only owners can remove an owner.' using errcode = 'OD403';
         end if;
     end if;
-    if target.role = 'owner' and owners <= 1 then
+    if c.target_role = 'owner' and c.owners <= 1 then
         raise exception 'The last owner cannot leave or be removed; transfer ownership first.' using errcode = 'OD409';
     end if;
 
     delete from members.org_members m where m.org_id = p_org_id and m.id = p_member_id;
     update organizations.profiles p
        set current_org_id = organizations.personal_org_id(p.id)
-     where p.id = target.user_id and p.current_org_id = p_org_id;
+     where p.id = c.target_user_id and p.current_org_id = p_org_id;
     insert into organizations.audit_logs (org_id, actor_user_id, action, entity_type, entity_id, metadata)
-    values (p_org_id, caller, case when target.user_id = caller then 'member.left' else 'member.removed' end,
-            'member', target.id::text, jsonb_build_object('userId', target.user_id, 'role', target.role));
-    return query select target.id, target.user_id, target.role;
+    values (p_org_id, caller, case when c.target_user_id = caller then 'member.left' else 'member.removed' end,
+            'member', p_member_id::text, jsonb_build_object('userId', c.target_user_id, 'role', c.target_role));
+    return query select p_member_id, c.target_user_id, c.target_role;
 end $$;
 
 -- Invitation landing page: what the token is for, without revealing anything else. Anonymous.
