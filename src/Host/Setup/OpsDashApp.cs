@@ -40,7 +40,10 @@ public static class OpsDashApp
         {
             o.SerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.CamelCase;
             o.SerializerOptions.DictionaryKeyPolicy = JsonNamingPolicy.CamelCase;
+            o.SerializerOptions.Converters.Add(new NulRejectingStringConverter());
         });
+        // Binding failures reach the one exception handler, which names the field (not a bare 400).
+        services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
         services.AddHttpLogging(o =>
         {
             // Method, path, status, duration: no headers, query strings or bodies, so no tokens or passwords.
@@ -67,6 +70,7 @@ public static class OpsDashApp
         app.UseStatusCodePages();
         app.UseHttpLogging();
         app.UseMiddleware<RequestSizeLimitMiddleware>(maxBodyBytes);
+        app.UseMiddleware<NulRejectingQueryMiddleware>();
         app.UseAuthentication();
         app.UseMiddleware<TenantContextMiddleware>();
         app.UseRateLimiter();

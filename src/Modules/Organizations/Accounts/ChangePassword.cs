@@ -23,11 +23,15 @@ internal static class ChangePassword
         }
     }
 
-    private sealed record Account(string Email, string PasswordHash, DateTime? LockedUntil);
+    private const string EmailSql = "select email from auth.users where id = @UserId";
 
-    private const string AccountSql = "select email, password_hash, locked_until from auth.users where id = @UserId";
+    // The same reserved, counted check as login (db/scripts/0022_auth_atomic_lockout.sql).
+    private const string BeginSql = """
+        select password_hash
+          from auth.begin_login(@Email, @MaxFailures, make_interval(mins => @BaseMinutes), make_interval(mins => @MaxMinutes))
+        """;
 
-    private const string FailureSql = "select auth.record_login_failure(@UserId, @MaxFailures, make_interval(mins => @LockoutMinutes))";
+    private const string FinishSql = "select auth.finish_password_check(@UserId, @Success)";
 
     private const string UpdatePasswordSql = """
         update auth.users
@@ -54,21 +58,17 @@ internal static class ChangePassword
 
     private static async Task<Ok<TokenPair>> HandleAsync(
         Request request, DbSession db, TenantContext tenant, Passwords passwords, Tokens tokens, AuditLog audit,
-        AccountSettings settings, TimeProvider clock, CancellationToken ct)
+        AccountSettings settings)
     {
+        var ct = CancellationToken.None; // security state is committed even when the client goes away
         var userId = GetCurrentUser.UserId(tenant);
-        var account = await db.QuerySingleOrDefaultAsync<Account>(AccountSql, new { UserId = userId }, ct)
-            ?? throw new UnauthorizedException();
-        var check = passwords.Verify(account.PasswordHash, request.CurrentPassword);
-        if (account.LockedUntil is { } until && until > clock.GetUtcNow().UtcDateTime)
+        var email = await db.QuerySingleOrDefaultAsync<string>(EmailSql, new { UserId = userId }, ct) ?? throw new UnauthorizedException();
+        var hash = await db.QuerySingleOrDefaultAsync<string>(BeginSql, settings.LockoutParameters(email), ct);
+        var success = hash is not null && passwords.Verify(hash, request.CurrentPassword) != PasswordCheck.Wrong;
+        await db.ExecuteAsync(FinishSql, new { UserId = userId, Success = success }, ct);
+        if (!success)
         {
-            throw WrongCurrentPassword();
-        }
-
-        if (check == PasswordCheck.Wrong)
-        {
-            await db.ExecuteAsync(FailureSql, new { UserId = userId, MaxFailures = settings.MaxFailedLogins, LockoutMinutes = settings.LockoutMinutes }, ct);
-            await db.CommitAsync(ct); // the failure count must survive the 400 that follows
+            await db.CommitAsync(ct); // the counted guess must survive the 400 that follows
             throw WrongCurrentPassword();
         }
 
@@ -79,7 +79,7 @@ internal static class ChangePassword
         await tenant.SetOrgAsync(await db.QuerySingleAsync<Guid>(PersonalOrgSql, new { UserId = userId }, ct));
         await audit.WriteAsync("user.password_changed", "user", userId, ct: ct);
 
-        return TypedResults.Ok(await tokens.IssueAsync(userId, account.Email, familyId: null, ct));
+        return TypedResults.Ok(await tokens.IssueAsync(userId, email, familyId: null, ct));
     }
 
     private static ValidationFailedException WrongCurrentPassword() =>
