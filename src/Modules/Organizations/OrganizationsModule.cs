@@ -14,6 +14,8 @@ public sealed class OrganizationsModule : IModule
         services.AddSingleton(configuration.GetSection(AccountSettings.SectionName).Get<AccountSettings>() ?? new AccountSettings());
         services.AddSingleton<Passwords>();
         services.AddScoped<Tokens>();
+        services.AddSingleton(AccountLinks.From(configuration));
+        services.AddScoped<EmailVerification>();
         services.AddValidatorsFromAssemblyOf<OrganizationsModule>();
     }
 

@@ -69,7 +69,7 @@ internal sealed class AppExceptionHandler(IProblemDetailsService problems, ILogg
             new HttpValidationProblemDetails(new Dictionary<string, string[]> { [pg.Hint ?? "request"] = [pg.MessageText] })
             { Status = 400, Title = "Validation failed", Detail = pg.MessageText },
             ErrorCodes.ValidationError),
-        "OD403" => WithError(new ProblemDetails { Status = 403, Title = "Forbidden", Detail = pg.MessageText }, ErrorCodes.Forbidden),
+        "OD403" => WithReason(WithError(new ProblemDetails { Status = 403, Title = "Forbidden", Detail = pg.MessageText }, ErrorCodes.Forbidden), pg.Hint),
         "OD404" => WithError(new ProblemDetails { Status = 404, Title = "Not found", Detail = pg.MessageText }, ErrorCodes.NotFound),
         "OD409" => WithReason(WithError(new ProblemDetails { Status = 409, Title = "Conflict", Detail = pg.MessageText }, ErrorCodes.Conflict), pg.Hint),
         "OD402" => LimitReached(pg),

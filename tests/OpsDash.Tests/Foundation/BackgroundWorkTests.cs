@@ -36,7 +36,7 @@ public sealed class BackgroundWorkTests(OpsDashFactory factory) : IClassFixture<
         {
             var db = services.GetRequiredService<DbSession>();
             orgs = await db.QueryAsync<Guid>(VisibleOrgsSql);
-            outbox = await db.ExecuteScalarAsync<long>("select count(*) from core.outbox_messages");
+            outbox = await db.ExecuteScalarAsync<long>("select count(*) from core.outbox_messages where type = 'email.test'");
         });
 
         Assert.Empty(orgs);

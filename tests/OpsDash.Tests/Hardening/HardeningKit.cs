@@ -1,7 +1,7 @@
 namespace OpsDash.Tests.Hardening;
 
 /// <summary>Small set-up for the attacker-style tests: a team org through the API, members added as a DBA would.</summary>
-internal static class HardeningKit
+public static class HardeningKit
 {
     public static async Task<(Guid Id, string Slug)> CreateTeamAsync(this TestUser owner)
     {
@@ -23,6 +23,12 @@ internal static class HardeningKit
     {
         await using var db = await factory.OpenOwnerAsync();
         return (await db.ExecuteScalarAsync<T>(sql, param))!;
+    }
+
+    public static async Task<int> OwnerCountAsync(this OpsDashFactory factory, string sql, object? param = null)
+    {
+        await using var db = await factory.OpenOwnerAsync();
+        return await db.ExecuteScalarAsync<int>(sql, param);
     }
 
     public static async Task OwnerExecAsync(this OpsDashFactory factory, string sql, object? param = null)

@@ -1,3 +1,5 @@
+using OpsDash.SharedKernel.Security;
+
 namespace OpsDash.Modules.Members.Invitations;
 
 /// <summary>
@@ -15,7 +17,7 @@ internal static class InviteMember
     {
         public Validator()
         {
-            RuleFor(r => r.Email).NotEmpty().MaximumLength(254).EmailAddress();
+            RuleFor(r => r.Email).AccountEmail();
             RuleFor(r => r.Role).ValidRole();
         }
     }
@@ -23,7 +25,7 @@ internal static class InviteMember
     private sealed record Inserted(Guid Id, string Email, string Role, DateTime ExpiresAt);
 
     // The rules (admins invite, only owners invite owners, no personal workspaces, one pending
-    // invitation per email, the seat limit under its lock) are the database's: db/scripts/0020.
+    // invitation per email, the seat limit under its lock) are the database's: db/scripts/0021_members_invitation_rules.sql.
     private const string CreateSql = """
         select id, email, role, expires_at
           from members.create_invitation(@Email, @Role, @TokenHash, make_interval(days => @Days))
@@ -44,7 +46,7 @@ internal static class InviteMember
         Request request, OrgContext org, DbSession db, TenantContext tenant, AuditLog audit, Outbox outbox,
         MemberSettings settings, CancellationToken ct)
     {
-        var (token, hash) = InvitationTokens.Create();
+        var (token, hash) = OneTimeTokens.Create();
         var invitation = await db.QuerySingleAsync<Inserted>(
             CreateSql, new { request.Email, request.Role, TokenHash = hash, Days = settings.InvitationDays }, ct);
 

@@ -25,7 +25,7 @@ internal static class ChangePassword
 
     private const string EmailSql = "select email from auth.users where id = @UserId";
 
-    // The same reserved, counted check as login (db/scripts/0022_auth_atomic_lockout.sql).
+    // The same reserved, counted check as login (db/scripts/0023_auth_atomic_lockout.sql).
     private const string BeginSql = """
         select password_hash
           from auth.begin_login(@Email, @MaxFailures, make_interval(mins => @BaseMinutes), make_interval(mins => @MaxMinutes))

@@ -20,7 +20,7 @@ internal static class LogIn
     private sealed record Candidate(Guid? Id, string? PasswordHash);
 
     // Reserves the password check (counts it as a failure until it succeeds, locks on the last
-    // slot) in one statement under the user's row lock; see db/scripts/0022_auth_atomic_lockout.sql.
+    // slot) in one statement under the user's row lock; see db/scripts/0023_auth_atomic_lockout.sql.
     private const string BeginSql = """
         select id, password_hash
           from auth.begin_login(@Email, @MaxFailures, make_interval(mins => @BaseMinutes), make_interval(mins => @MaxMinutes))

@@ -195,9 +195,9 @@ declare
     inviter_role text;
     slug text;
 begin
-    select u.email into caller_email from auth.users u where u.id = caller;
+    select u.email into caller_email from auth.users u where u.id = caller and u.email_verified_at is not null;
     if caller_email is null then
-        raise exception 'not authenticated' using errcode = 'OD403';
+        raise exception 'Verify your email address before accepting an invitation.' using errcode = 'OD403', hint = 'email_unverified';
     end if;
     select i.* into inv from members.invitations i
       join organizations.organizations o on o.id = i.org_id and o.deleted_at is null
