@@ -66,6 +66,7 @@ public static class OpsDashApp
             app.Lifetime.ApplicationStopped.Register(() => embedded.StopAsync().GetAwaiter().GetResult());
         }
 
+        app.UseKnownProxies(configuration);
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseHttpLogging();
