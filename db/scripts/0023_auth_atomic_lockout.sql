@@ -7,6 +7,8 @@
 -- how fast they can do it.
 
 alter table auth.users add column lockout_count integer not null default 0;
+-- Bumped on every password change and carried in access tokens (see 0024_auth_sessions.sql).
+alter table auth.users add column security_stamp integer not null default 0;
 
 -- Reserves one password check for the user. Returns the password hash when the check may run,
 -- null when the account is locked (then nothing is evaluated).
@@ -42,11 +44,11 @@ end $$;
 -- both come back with a null hash; the caller verifies against a dummy hash then, so every path
 -- does the same work.
 create function auth.begin_login(p_email text, p_max integer, p_base interval, p_cap interval)
-    returns table (id uuid, password_hash text)
+    returns table (id uuid, password_hash text, security_stamp integer)
     language sql volatile security definer
     set search_path = pg_catalog, pg_temp
     as $$
-        select u.id, auth.reserve_password_check(u.id, p_max, p_base, p_cap)
+        select u.id, auth.reserve_password_check(u.id, p_max, p_base, p_cap), u.security_stamp
           from (select null) one
           left join auth.users u on u.email = lower(btrim(p_email))
     $$;

@@ -18,7 +18,7 @@ public sealed class DbSession : IAsyncDisposable
         select set_config('app.user_id', @UserId, true) as user_id,
                set_config('app.org_id', @OrgId, true) as org_id,
                set_config('app.system', @System, true) as system,
-               auth.session_is_current(@UserUuid, @IssuedAtUnix) as session_is_current
+               auth.access_token_is_current(@TokenUser, @Stamp, @SessionId) as session_is_current
         """;
 
     private readonly NpgsqlDataSource _dataSource;
@@ -107,14 +107,15 @@ public sealed class DbSession : IAsyncDisposable
                 UserId = _context.UserId?.ToString() ?? string.Empty,
                 OrgId = _context.OrgId?.ToString() ?? string.Empty,
                 System = _context.IsSystem ? "on" : string.Empty,
-                UserUuid = _context.UserId,
-                IssuedAtUnix = checkSession ? _context.TokenIssuedAt?.ToUnixTimeSeconds() : null,
+                TokenUser = checkSession && _context.Token is not null ? _context.UserId : null,
+                Stamp = _context.Token?.SecurityStamp,
+                SessionId = _context.Token?.SessionId,
             },
             _transaction,
             cancellationToken: ct));
         if (!applied.SessionIsCurrent)
         {
-            throw new UnauthorizedException("This session has ended (the password was changed); sign in again.");
+            throw new UnauthorizedException("This session has ended (signed out, the password was changed, or the session was revoked); sign in again.");
         }
     }
 

@@ -43,11 +43,20 @@ public static class AuthenticationSetup
             : throw new InvalidOperationException("Auth:Jwt:SigningKey must be at least 32 bytes.");
     }
 
+    /// <summary>The access token's session: the refresh token family it was issued in.</summary>
+    public const string SessionClaim = "sid";
+
+    /// <summary>The user's security stamp when the access token was issued; bumped by a password change.</summary>
+    public const string StampClaim = "stamp";
+
+    public static Guid? SessionId(this ClaimsPrincipal principal) =>
+        Guid.TryParse(principal.FindFirstValue(SessionClaim), out var id) ? id : null;
+
+    public static int? SecurityStamp(this ClaimsPrincipal principal) =>
+        int.TryParse(principal.FindFirstValue(StampClaim), System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out var stamp) ? stamp : null;
+
     /// <summary>The authenticated user's id (the token's <c>sub</c>), or null.</summary>
     public static Guid? UserId(this ClaimsPrincipal principal) =>
         Guid.TryParse(principal.FindFirstValue("sub"), out var id) ? id : null;
 
-    /// <summary>The token's <c>iat</c>, or null.</summary>
-    public static DateTimeOffset? IssuedAt(this ClaimsPrincipal principal) =>
-        long.TryParse(principal.FindFirstValue("iat"), out var seconds) ? DateTimeOffset.FromUnixTimeSeconds(seconds) : null;
 }

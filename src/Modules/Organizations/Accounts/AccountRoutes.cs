@@ -18,5 +18,6 @@ internal static class AccountRoutes
         UpdateProfile.Map(me);
         ChangePassword.Map(me);
         ResendEmailVerification.Map(me);
+        ListSecurityEvents.Map(me);
     }
 }

@@ -31,18 +31,10 @@ internal static class ChangePassword
           from auth.begin_login(@Email, @MaxFailures, make_interval(mins => @BaseMinutes), make_interval(mins => @MaxMinutes))
         """;
 
-    private const string FinishSql = "select auth.finish_password_check(@UserId, @Success)";
+    private const string FinishSql = "select auth.finish_login(@UserId, @Success, @Ip, @UserAgent)";
 
-    private const string UpdatePasswordSql = """
-        update auth.users
-           set password_hash = @PasswordHash, password_changed_at = now(), failed_login_count = 0, locked_until = null
-         where id = @UserId
-        """;
-
-    private const string RevokeSessionsSql = """
-        update auth.refresh_tokens set revoked_at = now()
-         where user_id = @UserId and revoked_at is null
-        """;
+    // New hash, security stamp bumped (every access token ends), every refresh token revoked, recorded.
+    private const string SetPasswordSql = "select auth.set_password(@PasswordHash, @Ip, @UserAgent)";
 
     private const string PersonalOrgSql = """
         select o.id from organizations.organizations o
@@ -57,7 +49,7 @@ internal static class ChangePassword
             .WithSummary("Change the password; ends every other session and returns a new token pair.");
 
     private static async Task<Ok<TokenPair>> HandleAsync(
-        Request request, DbSession db, TenantContext tenant, Passwords passwords, Tokens tokens, AuditLog audit,
+        Request request, HttpContext http, DbSession db, TenantContext tenant, Passwords passwords, Tokens tokens, AuditLog audit,
         AccountSettings settings)
     {
         var ct = CancellationToken.None; // security state is committed even when the client goes away
@@ -65,21 +57,22 @@ internal static class ChangePassword
         var email = await db.QuerySingleOrDefaultAsync<string>(EmailSql, new { UserId = userId }, ct) ?? throw new UnauthorizedException();
         var hash = await db.QuerySingleOrDefaultAsync<string>(BeginSql, settings.LockoutParameters(email), ct);
         var success = hash is not null && passwords.Verify(hash, request.CurrentPassword) != PasswordCheck.Wrong;
-        await db.ExecuteAsync(FinishSql, new { UserId = userId, Success = success }, ct);
+        var client = ClientInfo.From(http);
+        await db.ExecuteAsync(FinishSql, new { UserId = userId, Success = success, client.Ip, client.UserAgent }, ct);
         if (!success)
         {
             await db.CommitAsync(ct); // the counted guess must survive the 400 that follows
             throw WrongCurrentPassword();
         }
 
-        await db.ExecuteAsync(UpdatePasswordSql, new { UserId = userId, PasswordHash = passwords.Hash(request.NewPassword) }, ct);
-        await db.ExecuteAsync(RevokeSessionsSql, new { UserId = userId }, ct);
+        var stamp = await db.ExecuteScalarAsync<int>(
+            SetPasswordSql, new { PasswordHash = passwords.Hash(request.NewPassword), client.Ip, client.UserAgent }, ct);
 
         // Account-level events are recorded in the personal org, the one workspace every user owns.
         await tenant.SetOrgAsync(await db.QuerySingleAsync<Guid>(PersonalOrgSql, new { UserId = userId }, ct));
         await audit.WriteAsync("user.password_changed", "user", userId, ct: ct);
 
-        return TypedResults.Ok(await tokens.IssueAsync(userId, email, familyId: null, ct));
+        return TypedResults.Ok(await tokens.StartSessionAsync(userId, email, stamp, ct));
     }
 
     private static ValidationFailedException WrongCurrentPassword() =>

@@ -17,16 +17,17 @@ internal static class LogIn
         }
     }
 
-    private sealed record Candidate(Guid? Id, string? PasswordHash);
+    private sealed record Candidate(Guid? Id, string? PasswordHash, int? SecurityStamp);
 
     // Reserves the password check (counts it as a failure until it succeeds, locks on the last
     // slot) in one statement under the user's row lock; see db/scripts/0023_auth_atomic_lockout.sql.
     private const string BeginSql = """
-        select id, password_hash
+        select id, password_hash, security_stamp
           from auth.begin_login(@Email, @MaxFailures, make_interval(mins => @BaseMinutes), make_interval(mins => @MaxMinutes))
         """;
 
-    private const string FinishSql = "select auth.finish_password_check(@Id, @Success)";
+    // Records the outcome (success, failure, the failure that locked) in the user's security log.
+    private const string FinishSql = "select auth.finish_login(@Id, @Success, @Ip, @UserAgent)";
 
     private const string RehashSql = "update auth.users set password_hash = @NewHash where id = @Id";
 
@@ -38,7 +39,7 @@ internal static class LogIn
             .AllowAnonymous();
 
     private static async Task<Ok<TokenPair>> HandleAsync(
-        Request request, DbSession db, TenantContext tenant, Passwords passwords, Tokens tokens, AccountSettings settings)
+        Request request, HttpContext http, DbSession db, TenantContext tenant, Passwords passwords, Tokens tokens, AccountSettings settings)
     {
         // Security state (the reserved guess) is committed whatever happens to the client's connection.
         var ct = CancellationToken.None;
@@ -47,7 +48,8 @@ internal static class LogIn
         // Unknown, locked and wrong all verify against a hash and finish the check: the same work on every path.
         var check = passwords.Verify(candidate.PasswordHash, request.Password);
         var success = candidate is { Id: not null, PasswordHash: not null } && check != PasswordCheck.Wrong;
-        await db.ExecuteAsync(FinishSql, new { candidate.Id, Success = success }, ct);
+        var client = ClientInfo.From(http);
+        await db.ExecuteAsync(FinishSql, new { candidate.Id, Success = success, client.Ip, client.UserAgent }, ct);
         if (!success)
         {
             await db.CommitAsync(ct); // the counted guess must survive the 401 that follows
@@ -61,7 +63,7 @@ internal static class LogIn
             await db.ExecuteAsync(RehashSql, new { Id = userId, NewHash = passwords.Hash(request.Password) }, ct);
         }
 
-        return TypedResults.Ok(await tokens.IssueAsync(userId, email, familyId: null, ct));
+        return TypedResults.Ok(await tokens.StartSessionAsync(userId, email, candidate.SecurityStamp ?? 0, ct));
     }
 
     internal static UnauthorizedException InvalidCredentials() => new("Invalid email or password.");
