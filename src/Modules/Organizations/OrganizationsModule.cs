@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using OpsDash.Modules.Organizations.Accounts;
+using OpsDash.Modules.Organizations.Contracts;
 using OpsDash.Modules.Organizations.Workspaces;
 using OpsDash.SharedKernel.Modules;
 
@@ -14,6 +15,7 @@ public sealed class OrganizationsModule : IModule
         services.AddSingleton(configuration.GetSection(AccountSettings.SectionName).Get<AccountSettings>() ?? new AccountSettings());
         services.AddSingleton<Passwords>();
         services.AddScoped<Tokens>();
+        services.AddScoped<IOrganizationDirectory, OrganizationDirectory>();
         services.AddValidatorsFromAssemblyOf<OrganizationsModule>();
     }
 

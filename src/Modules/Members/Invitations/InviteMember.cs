@@ -1,4 +1,6 @@
 using Npgsql;
+using OpsDash.Modules.Members.Contracts;
+using OpsDash.Modules.Organizations.Contracts;
 
 namespace OpsDash.Modules.Members.Invitations;
 
@@ -55,10 +57,6 @@ internal static class InviteMember
         returning id, expires_at
         """;
 
-    private const string InviterNameSql = """
-        select coalesce(p.full_name, p.email) from organizations.profiles p where p.id = @UserId
-        """;
-
     public static void Map(IEndpointRouteBuilder org) =>
         org.MapPost("/invitations", HandleAsync)
             .RequireOrgAdmin()
@@ -68,7 +66,7 @@ internal static class InviteMember
 
     private static async Task<Created<Response>> HandleAsync(
         Request request, OrgContext org, DbSession db, TenantContext tenant, FeatureAccess features,
-        AuditLog audit, Outbox outbox, MemberSettings settings, CancellationToken ct)
+        AuditLog audit, Outbox outbox, IOrganizationDirectory directory, MemberSettings settings, CancellationToken ct)
     {
         if (org.Current.IsPersonal)
         {
@@ -114,11 +112,8 @@ internal static class InviteMember
         }
 
         var acceptUrl = settings.AcceptUrl(token);
-        var inviterName = await db.ExecuteScalarAsync<string>(InviterNameSql, new { tenant.UserId }, ct);
-        await outbox.EnqueueAsync(
-            "email.invitation",
-            new { to = email, orgName = org.Current.Name, inviterName, acceptUrl, expiresAt = invitation.ExpiresAt },
-            ct);
+        var inviterName = await directory.CallerDisplayNameAsync(ct);
+        await outbox.EnqueueAsync(new InvitationEmailRequested(email, org.Current.Name, inviterName, acceptUrl, invitation.ExpiresAt), ct);
         await audit.WriteAsync("member.invited", "invitation", invitation.Id, new { email, role = request.Role }, ct);
 
         return TypedResults.Created(
