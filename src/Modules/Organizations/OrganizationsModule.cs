@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using OpsDash.Modules.Organizations.Accounts;
+using OpsDash.Modules.Organizations.Contracts;
 using OpsDash.Modules.Organizations.Workspaces;
 using OpsDash.SharedKernel.Modules;
 
@@ -16,6 +17,7 @@ public sealed class OrganizationsModule : IModule
         services.AddScoped<Tokens>();
         services.AddSingleton(AccountLinks.From(configuration));
         services.AddScoped<EmailVerification>();
+        services.AddScoped<IOrganizationDirectory, OrganizationDirectory>();
         services.AddValidatorsFromAssemblyOf<OrganizationsModule>();
     }
 

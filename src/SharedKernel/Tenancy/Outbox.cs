@@ -1,9 +1,10 @@
 using System.Text.Json;
 using OpsDash.SharedKernel.Database;
+using OpsDash.SharedKernel.Events;
 
 namespace OpsDash.SharedKernel.Tenancy;
 
-/// <summary>Writes a message to core.outbox_messages in the request's transaction, for delivery by the job queue.</summary>
+/// <summary>Writes an integration event to core.outbox_messages in the request's transaction, for delivery by the job queue.</summary>
 public sealed class Outbox(DbSession db, TenantContext tenant)
 {
     private const string InsertSql = """
@@ -13,10 +14,13 @@ public sealed class Outbox(DbSession db, TenantContext tenant)
 
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
-    public async Task<Guid> EnqueueAsync(string type, object payload, CancellationToken ct = default)
+    /// <summary>The row's type is <typeparamref name="TEvent"/>'s <see cref="IIntegrationEvent.EventType"/>; the payload is the record as camelCase JSON.</summary>
+    public async Task<Guid> EnqueueAsync<TEvent>(TEvent message, CancellationToken ct = default)
+        where TEvent : IIntegrationEvent
     {
         var id = Guid.NewGuid();
-        await db.ExecuteAsync(InsertSql, new { Id = id, tenant.OrgId, Type = type, Payload = JsonSerializer.Serialize(payload, Json) }, ct);
+        var type = IntegrationEvents.TypeOf<TEvent>();
+        await db.ExecuteAsync(InsertSql, new { Id = id, tenant.OrgId, Type = type, Payload = JsonSerializer.Serialize(message, Json) }, ct);
         return id;
     }
 }

@@ -23,7 +23,7 @@ public sealed class InvitationFlowTests(OpsDashFactory factory) : IClassFixture<
         Assert.InRange(expiresAt, DateTimeOffset.UtcNow.AddDays(7).AddMinutes(-5), DateTimeOffset.UtcNow.AddDays(7).AddMinutes(5));
         var acceptUrl = invitation.GetProperty("acceptUrl").GetString()!;
         Assert.StartsWith("http://127.0.0.1:5080/invitations/", acceptUrl, StringComparison.Ordinal);
-        var token = MembersKit.TokenOf(acceptUrl);
+        var token = MembersApi.TokenOf(acceptUrl);
 
         var accepted = await invitee.AcceptAsync(token);
 
@@ -53,14 +53,14 @@ public sealed class InvitationFlowTests(OpsDashFactory factory) : IClassFixture<
     {
         var owner = await factory.SignUpAsync("Otto");
         var org = await factory.CreateTeamOrgAsync(owner);
-        var email = MembersKit.NewEmail();
+        var email = TenantKit.NewEmail();
 
         var response = await owner.InviteAsync(org.Slug, email);
 
         Assert.Equal(HttpStatusCode.Created, response.StatusCode);
         var invitation = await response.JsonAsync();
         var acceptUrl = invitation.GetProperty("acceptUrl").GetString()!;
-        var token = MembersKit.TokenOf(acceptUrl);
+        var token = MembersApi.TokenOf(acceptUrl);
         await using var db = await factory.OpenOwnerAsync();
         var outbox = (await db.QueryAsync<(Guid? OrgId, string Payload, DateTime CreatedAt)>(
             "select org_id, payload::text, created_at from core.outbox_messages where type = 'email.invitation' and payload->>'to' = @email",
@@ -84,7 +84,7 @@ public sealed class InvitationFlowTests(OpsDashFactory factory) : IClassFixture<
     {
         var owner = await factory.SignUpAsync("Lana");
         var org = await factory.CreateTeamOrgAsync(owner);
-        var email = MembersKit.NewEmail();
+        var email = TenantKit.NewEmail();
         var (_, token) = await owner.InviteOkAsync(org.Slug, email, "viewer");
         var anonymous = factory.CreateClient();
 
@@ -147,7 +147,7 @@ public sealed class InvitationFlowTests(OpsDashFactory factory) : IClassFixture<
         var org = await factory.CreateTeamOrgAsync(owner);
         var invitee = await factory.SignUpAsync("Late");
         var (id, token) = await owner.InviteOkAsync(org.Slug, invitee.Email);
-        var (freshId, _) = await owner.InviteOkAsync(org.Slug, MembersKit.NewEmail());
+        var (freshId, _) = await owner.InviteOkAsync(org.Slug, TenantKit.NewEmail());
         await Expire(id);
 
         await (await invitee.AcceptAsync(token)).AssertProblemAsync(HttpStatusCode.Conflict, "conflict");
@@ -173,7 +173,7 @@ public sealed class InvitationFlowTests(OpsDashFactory factory) : IClassFixture<
     {
         var owner = await factory.SignUpAsync("Dora");
         var org = await factory.CreateTeamOrgAsync(owner);
-        var email = MembersKit.NewEmail();
+        var email = TenantKit.NewEmail();
         var (firstId, firstToken) = await owner.InviteOkAsync(org.Slug, email);
 
         var again = await owner.InviteAsync(org.Slug, email.ToUpperInvariant(), "viewer");
@@ -212,7 +212,7 @@ public sealed class InvitationFlowTests(OpsDashFactory factory) : IClassFixture<
     public async Task Nobody_can_be_invited_into_a_personal_workspace()
     {
         var owner = await factory.SignUpAsync("Solo");
-        var email = MembersKit.NewEmail();
+        var email = TenantKit.NewEmail();
 
         var response = await owner.InviteAsync(owner.PersonalSlug, email);
 
@@ -279,7 +279,7 @@ public sealed class InvitationFlowTests(OpsDashFactory factory) : IClassFixture<
         Assert.True(row.ExpiresAt < DateTime.UtcNow.AddDays(8));
         Assert.Null(row.AcceptedAt);
 
-        var token = MembersKit.TokenOf((await response.JsonAsync()).GetProperty("acceptUrl").GetString()!);
+        var token = MembersApi.TokenOf((await response.JsonAsync()).GetProperty("acceptUrl").GetString()!);
         var accepted = await invitee.Client.PostAsJsonAsync($"/api/v1/invitations/{token}/accept", new { role = "owner", orgId = otherOrg.Id });
 
         Assert.Equal(HttpStatusCode.OK, accepted.StatusCode);
@@ -295,6 +295,6 @@ public sealed class InvitationFlowTests(OpsDashFactory factory) : IClassFixture<
         await db.ExecuteAsync("update members.invitations set expires_at = now() - interval '1 minute' where id = @invitationId", new { invitationId });
     }
 
-    private Task<int> CountInvitations(TeamOrg org, string email) =>
+    private Task<int> CountInvitations(TestOrg org, string email) =>
         factory.ScalarAsync<int>("select count(*) from members.invitations where org_id = @Id and email = @email", new { org.Id, email });
 }

@@ -7,19 +7,18 @@ public sealed class MemberIsolationTests(OpsDashFactory factory) : IClassFixture
     {
         var alice = await factory.SignUpAsync("Alice");
         var orgA = await factory.CreateTeamOrgAsync(alice, plan: "enterprise");
-        await alice.InviteOkAsync(orgA.Slug, MembersKit.NewEmail());
-        var bob = await factory.SignUpAsync("Bob");
-        var orgB = await factory.CreateTeamOrgAsync(bob, plan: "enterprise");
+        await alice.InviteOkAsync(orgA.Slug, TenantKit.NewEmail());
+        var (bob, orgB) = await factory.CreateStrangerAsync(plan: "enterprise");
         var bobId = await factory.MemberIdAsync(orgB, bob);
         var (_, bMemberId) = await factory.NewMemberAsync(orgB, "member");
-        var (bInvitationId, bToken) = await bob.InviteOkAsync(orgB.Slug, MembersKit.NewEmail());
+        var (bInvitationId, bToken) = await bob.InviteOkAsync(orgB.Slug, TenantKit.NewEmail());
         var before = await SnapshotAsync(orgB);
 
         var attempts = new (string Name, Func<Task<HttpResponseMessage>> Call)[]
         {
             ("list members with B's slug", () => alice.Client.GetAsync($"/api/v1/orgs/{orgB.Slug}/members")),
             ("list invitations with B's slug", () => alice.Client.GetAsync($"/api/v1/orgs/{orgB.Slug}/invitations")),
-            ("invite with B's slug", () => alice.InviteAsync(orgB.Slug, MembersKit.NewEmail())),
+            ("invite with B's slug", () => alice.InviteAsync(orgB.Slug, TenantKit.NewEmail())),
             ("revoke with B's slug", () => alice.RevokeAsync(orgB.Slug, bInvitationId)),
             ("change role with B's slug", () => alice.ChangeRoleAsync(orgB.Slug, bMemberId, "viewer")),
             ("demote B's owner with B's slug", () => alice.ChangeRoleAsync(orgB.Slug, bobId, "viewer")),
@@ -56,12 +55,11 @@ public sealed class MemberIsolationTests(OpsDashFactory factory) : IClassFixture
     {
         var alice = await factory.SignUpAsync("Alice");
         var orgA = await factory.CreateTeamOrgAsync(alice);
-        var bob = await factory.SignUpAsync("Bob");
-        var orgB = await factory.CreateTeamOrgAsync(bob);
+        var orgB = (await factory.CreateStrangerAsync()).Org;
         var before = await SnapshotAsync(orgB);
 
         var response = await alice.Client.PostAsJsonAsync($"/api/v1/orgs/{orgA.Slug}/invitations",
-            new { email = MembersKit.NewEmail(), role = "member", orgId = orgB.Id, org_id = orgB.Id });
+            new { email = TenantKit.NewEmail(), role = "member", orgId = orgB.Id, org_id = orgB.Id });
 
         Assert.Equal(HttpStatusCode.Created, response.StatusCode);
         Assert.Equal(before, await SnapshotAsync(orgB));
@@ -69,7 +67,7 @@ public sealed class MemberIsolationTests(OpsDashFactory factory) : IClassFixture
     }
 
     /// <summary>Everything about org B that a member endpoint could change, as one comparable string.</summary>
-    private async Task<string> SnapshotAsync(TeamOrg org)
+    private async Task<string> SnapshotAsync(TestOrg org)
     {
         await using var db = await factory.OpenOwnerAsync();
         return await db.ExecuteScalarAsync<string>("""

@@ -42,7 +42,7 @@ public sealed class OwnerRulesTests(OpsDashFactory factory) : IClassFixture<OpsD
 
         for (var round = 0; round < 5; round++)
         {
-            await factory.ExecAsync("update members.org_members set role = 'owner' where org_id = @Id", new { org.Id });
+            await factory.ExecuteOwnerAsync("update members.org_members set role = 'owner' where org_id = @Id", new { org.Id });
 
             var responses = await Task.WhenAll(
                 first.ChangeRoleAsync(org.Slug, secondId, "admin"),
@@ -80,7 +80,7 @@ public sealed class OwnerRulesTests(OpsDashFactory factory) : IClassFixture<OpsD
         var owner = await factory.SignUpAsync("Rex");
         var org = await factory.CreateTeamOrgAsync(owner);
         var (member, memberId) = await factory.NewMemberAsync(org, "member");
-        await factory.ExecAsync("update organizations.profiles set current_org_id = @Id where id = @User", new { org.Id, User = member.Id });
+        await factory.ExecuteOwnerAsync("update organizations.profiles set current_org_id = @Id where id = @User", new { org.Id, User = member.Id });
 
         Assert.Equal(HttpStatusCode.NoContent, (await owner.RemoveAsync(org.Slug, memberId)).StatusCode);
 

@@ -9,13 +9,12 @@ public sealed class RoleMatrixTests(OpsDashFactory factory) : IClassFixture<OpsD
     [InlineData("viewer", false)]
     public async Task Only_owners_and_admins_invite_revoke_change_roles_and_remove(string role, bool allowed)
     {
-        var boss = await factory.SignUpAsync("Boss");
-        var org = await factory.CreateTeamOrgAsync(boss, plan: "enterprise");
-        var (caller, _) = await factory.NewMemberAsync(org, role);
+        var set = await factory.CreateOrgWithRolesAsync(plan: "enterprise");
+        var (boss, org, caller) = (set.Owner, set.Org, set.For(role));
         var (_, demoteTarget) = await factory.NewMemberAsync(org, "member");
         var (_, removeTarget) = await factory.NewMemberAsync(org, "member");
-        var (pendingId, _) = await boss.InviteOkAsync(org.Slug, MembersKit.NewEmail());
-        var email = MembersKit.NewEmail();
+        var (pendingId, _) = await boss.InviteOkAsync(org.Slug, TenantKit.NewEmail());
+        var email = TenantKit.NewEmail();
 
         var invite = await caller.InviteAsync(org.Slug, email);
         var revoke = await caller.RevokeAsync(org.Slug, pendingId);
@@ -63,12 +62,11 @@ public sealed class RoleMatrixTests(OpsDashFactory factory) : IClassFixture<OpsD
     [InlineData("viewer")]
     public async Task Only_owners_make_or_touch_owners(string role)
     {
-        var boss = await factory.SignUpAsync("Boss");
-        var org = await factory.CreateTeamOrgAsync(boss, plan: "enterprise");
+        var set = await factory.CreateOrgWithRolesAsync(plan: "enterprise");
+        var (boss, org, caller) = (set.Owner, set.Org, set.For(role));
         var bossId = await factory.MemberIdAsync(org, boss);
-        var (caller, _) = await factory.NewMemberAsync(org, role);
         var (_, target) = await factory.NewMemberAsync(org, "member");
-        var email = MembersKit.NewEmail();
+        var email = TenantKit.NewEmail();
 
         await (await caller.InviteAsync(org.Slug, email, "owner")).AssertProblemAsync(HttpStatusCode.Forbidden, "forbidden");
         await (await caller.ChangeRoleAsync(org.Slug, target, "owner")).AssertProblemAsync(HttpStatusCode.Forbidden, "forbidden");
@@ -83,9 +81,8 @@ public sealed class RoleMatrixTests(OpsDashFactory factory) : IClassFixture<OpsD
     [Fact]
     public async Task Owners_make_owners_and_admins_manage_admins()
     {
-        var boss = await factory.SignUpAsync("Boss");
-        var org = await factory.CreateTeamOrgAsync(boss, plan: "enterprise");
-        var (admin, _) = await factory.NewMemberAsync(org, "admin");
+        var set = await factory.CreateOrgWithRolesAsync(plan: "enterprise");
+        var (boss, org, admin) = (set.Owner, set.Org, set.Admin);
         var (_, otherAdmin) = await factory.NewMemberAsync(org, "admin");
         var (_, target) = await factory.NewMemberAsync(org, "member");
 
@@ -100,7 +97,7 @@ public sealed class RoleMatrixTests(OpsDashFactory factory) : IClassFixture<OpsD
         Assert.Equal("member", body.GetProperty("previousRole").GetString());
         Assert.Equal("owner", body.GetProperty("role").GetString());
         Assert.Equal("owner", await factory.RoleAsync(target));
-        var invitedOwner = await boss.InviteAsync(org.Slug, MembersKit.NewEmail(), "owner");
+        var invitedOwner = await boss.InviteAsync(org.Slug, TenantKit.NewEmail(), "owner");
         Assert.Equal(HttpStatusCode.Created, invitedOwner.StatusCode);
     }
 

@@ -8,8 +8,8 @@ public sealed class SeatLimitTests(OpsDashFactory factory) : IClassFixture<OpsDa
         var owner = await factory.SignUpAsync("Fran");
         var org = await factory.CreateTeamOrgAsync(owner);
         await factory.NewMemberAsync(org, "member");
-        await owner.InviteOkAsync(org.Slug, MembersKit.NewEmail());
-        var email = MembersKit.NewEmail();
+        await owner.InviteOkAsync(org.Slug, TenantKit.NewEmail());
+        var email = TenantKit.NewEmail();
 
         var response = await owner.InviteAsync(org.Slug, email);
 
@@ -28,16 +28,16 @@ public sealed class SeatLimitTests(OpsDashFactory factory) : IClassFixture<OpsDa
     {
         var owner = await factory.SignUpAsync("Gil");
         var org = await factory.CreateTeamOrgAsync(owner);
-        var (first, _) = await owner.InviteOkAsync(org.Slug, MembersKit.NewEmail());
-        var (second, _) = await owner.InviteOkAsync(org.Slug, MembersKit.NewEmail());
-        await (await owner.InviteAsync(org.Slug, MembersKit.NewEmail())).AssertProblemAsync(HttpStatusCode.Forbidden, "limit_reached");
+        var (first, _) = await owner.InviteOkAsync(org.Slug, TenantKit.NewEmail());
+        var (second, _) = await owner.InviteOkAsync(org.Slug, TenantKit.NewEmail());
+        await (await owner.InviteAsync(org.Slug, TenantKit.NewEmail())).AssertProblemAsync(HttpStatusCode.Forbidden, "limit_reached");
 
-        await factory.ExecAsync("update members.invitations set expires_at = now() - interval '1 second' where id = @first", new { first });
-        await owner.InviteOkAsync(org.Slug, MembersKit.NewEmail());
-        await (await owner.InviteAsync(org.Slug, MembersKit.NewEmail())).AssertProblemAsync(HttpStatusCode.Forbidden, "limit_reached");
+        await factory.ExecuteOwnerAsync("update members.invitations set expires_at = now() - interval '1 second' where id = @first", new { first });
+        await owner.InviteOkAsync(org.Slug, TenantKit.NewEmail());
+        await (await owner.InviteAsync(org.Slug, TenantKit.NewEmail())).AssertProblemAsync(HttpStatusCode.Forbidden, "limit_reached");
 
         Assert.Equal(HttpStatusCode.NoContent, (await owner.RevokeAsync(org.Slug, second)).StatusCode);
-        await owner.InviteOkAsync(org.Slug, MembersKit.NewEmail());
+        await owner.InviteOkAsync(org.Slug, TenantKit.NewEmail());
     }
 
     [Fact]
@@ -48,7 +48,7 @@ public sealed class SeatLimitTests(OpsDashFactory factory) : IClassFixture<OpsDa
 
         for (var i = 0; i < 3; i++)
         {
-            await owner.InviteOkAsync(org.Slug, MembersKit.NewEmail());
+            await owner.InviteOkAsync(org.Slug, TenantKit.NewEmail());
         }
 
         Assert.Equal(3, await factory.ScalarAsync<int>("select count(*) from members.invitations where org_id = @Id", new { org.Id }));
@@ -62,7 +62,7 @@ public sealed class SeatLimitTests(OpsDashFactory factory) : IClassFixture<OpsDa
             var owner = await factory.SignUpAsync("Race");
             var org = await factory.CreateTeamOrgAsync(owner);
             await factory.NewMemberAsync(org, "member");
-            var emails = new[] { MembersKit.NewEmail("a"), MembersKit.NewEmail("b") };
+            var emails = new[] { TenantKit.NewEmail("a"), TenantKit.NewEmail("b") };
 
             var responses = await Task.WhenAll(emails.Select(e => owner.InviteAsync(org.Slug, e)));
 

@@ -6,7 +6,7 @@ public sealed class CreateOrganizationTests(OpsDashFactory factory) : IClassFixt
     public async Task Creates_a_team_workspace_billed_to_the_creator_and_switches_to_it()
     {
         var user = await factory.SignUpAsync("Creator");
-        var slug = OrgTestData.UniqueSlug("acme");
+        var slug = TenantKit.UniqueSlug("acme");
 
         var response = await user.Client.PostAsJsonAsync("/api/v1/orgs", new { name = "  Acme Corp  ", slug });
 

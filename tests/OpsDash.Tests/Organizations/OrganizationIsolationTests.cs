@@ -20,12 +20,11 @@ public sealed class OrganizationIsolationTests(OpsDashFactory factory) : IClassF
     [MemberData(nameof(OrgEndpoints))]
     public async Task Another_orgs_slug_is_not_found_and_changes_nothing(string method, string path)
     {
-        var b = await factory.SignUpAsync("b");
-        var bTeam = await b.CreateTeamOrgAsync();
+        var b = await factory.CreateStrangerAsync();
         var a = await factory.SignUpAsync("a");
         await a.CreateTeamOrgAsync(); // A is an owner somewhere: the role must not leak across orgs
 
-        foreach (var slug in new[] { bTeam.Slug, b.PersonalSlug })
+        foreach (var slug in new[] { b.Org.Slug, b.User.PersonalSlug })
         {
             var before = await SnapshotAsync(slug);
 
@@ -57,10 +56,10 @@ public sealed class OrganizationIsolationTests(OpsDashFactory factory) : IClassF
     [Fact]
     public async Task Switching_to_another_users_org_is_not_found()
     {
-        var b = await factory.SignUpAsync("b");
-        var bTeam = await b.CreateTeamOrgAsync();
+        var b = await factory.CreateStrangerAsync();
+        var bTeam = b.Org;
         var a = await factory.SignUpAsync("a");
-        var personalB = await factory.ScalarAsync<Guid>("select id from organizations.organizations where slug = @PersonalSlug", new { b.PersonalSlug });
+        var personalB = await factory.ScalarAsync<Guid>("select id from organizations.organizations where slug = @PersonalSlug", new { b.User.PersonalSlug });
         var before = await factory.ScalarAsync<Guid>("select current_org_id from organizations.profiles where id = @Id", new { a.Id });
 
         foreach (var orgId in new[] { bTeam.Id, personalB })
@@ -76,8 +75,7 @@ public sealed class OrganizationIsolationTests(OpsDashFactory factory) : IClassF
     [Fact]
     public async Task Creating_with_another_orgs_slug_reveals_only_that_it_is_taken()
     {
-        var b = await factory.SignUpAsync("b");
-        var bTeam = await b.CreateTeamOrgAsync();
+        var bTeam = (await factory.CreateStrangerAsync()).Org;
         var a = await factory.SignUpAsync("a");
         var before = await SnapshotAsync(bTeam.Slug);
 
@@ -92,7 +90,7 @@ public sealed class OrganizationIsolationTests(OpsDashFactory factory) : IClassF
         "GET" => client.GetAsync(url),
         "DELETE" => client.DeleteAsync(url),
         "POST" => client.PostAsync(url, null),
-        "PATCH" => client.PatchAsJsonAsync(url, new { name = "Pwned", slug = OrgTestData.UniqueSlug("pwned"), logoUrl = "https://evil.example.test/x.png" }),
+        "PATCH" => client.PatchAsJsonAsync(url, new { name = "Pwned", slug = TenantKit.UniqueSlug("pwned"), logoUrl = "https://evil.example.test/x.png" }),
         "PUT" => client.PutAsJsonAsync(url, new { enabled = false, allowedRoles = new[] { "viewer" } }),
         _ => throw new ArgumentOutOfRangeException(nameof(method)),
     };

@@ -47,7 +47,7 @@ public sealed class OrganizationSettingsTests(OpsDashFactory factory) : IClassFi
     public async Task Update_changes_name_slug_and_logo_and_audits_the_changed_fields()
     {
         var set = await factory.CreateOrgWithRolesAsync();
-        var newSlug = OrgTestData.UniqueSlug("renamed");
+        var newSlug = TenantKit.UniqueSlug("renamed");
 
         var response = await set.Admin.Client.PatchAsJsonAsync($"/api/v1/orgs/{set.Org.Slug}",
             new { name = " New name ", slug = newSlug, logoUrl = "https://cdn.example.test/logo.png", type = "personal" });

@@ -99,7 +99,7 @@ public sealed class PlanAndFeatureTests(OpsDashFactory factory) : IClassFixture<
     {
         var user = await factory.SignUpAsync();
 
-        var access = await AccessAsync(user, new TestOrg(Guid.Empty, user.PersonalSlug), "crm:import");
+        var access = await AccessAsync(user, new TestOrg(Guid.Empty, user.PersonalSlug, "personal"), "crm:import");
 
         Assert.False(access.GetProperty("allowed").GetBoolean());
         Assert.Equal("not_in_plan", access.GetProperty("reason").GetString());

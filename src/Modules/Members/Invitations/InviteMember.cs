@@ -1,3 +1,5 @@
+using OpsDash.Modules.Members.Contracts;
+using OpsDash.Modules.Organizations.Contracts;
 using OpsDash.SharedKernel.Security;
 
 namespace OpsDash.Modules.Members.Invitations;
@@ -31,10 +33,6 @@ internal static class InviteMember
           from members.create_invitation(@Email, @Role, @TokenHash, make_interval(days => @Days))
         """;
 
-    private const string InviterNameSql = """
-        select coalesce(p.full_name, p.email) from organizations.profiles p where p.id = @UserId
-        """;
-
     public static void Map(IEndpointRouteBuilder org) =>
         org.MapPost("/invitations", HandleAsync)
             .RequireOrgAdmin()
@@ -43,7 +41,7 @@ internal static class InviteMember
             .WithSummary("Invite an email address to the organization with a role; returns the accept link.");
 
     private static async Task<Created<Response>> HandleAsync(
-        Request request, OrgContext org, DbSession db, TenantContext tenant, AuditLog audit, Outbox outbox,
+        Request request, OrgContext org, DbSession db, AuditLog audit, Outbox outbox, IOrganizationDirectory directory,
         MemberSettings settings, CancellationToken ct)
     {
         var (token, hash) = OneTimeTokens.Create();
@@ -51,11 +49,9 @@ internal static class InviteMember
             CreateSql, new { request.Email, request.Role, TokenHash = hash, Days = settings.InvitationDays }, ct);
 
         var acceptUrl = settings.AcceptUrl(token);
-        var inviterName = await db.ExecuteScalarAsync<string>(InviterNameSql, new { tenant.UserId }, ct);
+        var inviterName = await directory.CallerDisplayNameAsync(ct);
         await outbox.EnqueueAsync(
-            "email.invitation",
-            new { to = invitation.Email, orgName = org.Current.Name, inviterName, acceptUrl, expiresAt = invitation.ExpiresAt },
-            ct);
+            new InvitationEmailRequested(invitation.Email, org.Current.Name, inviterName, acceptUrl, invitation.ExpiresAt), ct);
         await audit.WriteAsync("member.invited", "invitation", invitation.Id, new { email = invitation.Email, role = invitation.Role }, ct);
 
         return TypedResults.Created(

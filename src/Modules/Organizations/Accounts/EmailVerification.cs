@@ -1,3 +1,4 @@
+using OpsDash.Modules.Organizations.Contracts;
 using OpsDash.SharedKernel.Security;
 
 namespace OpsDash.Modules.Organizations.Accounts;
@@ -11,9 +12,6 @@ internal sealed class EmailVerification(DbSession db, Outbox outbox, AccountLink
     {
         var (token, hash) = OneTimeTokens.Create();
         var email = await db.QuerySingleAsync<string>(IssueSql, new { TokenHash = hash, Hours = links.VerificationHours }, ct);
-        await outbox.EnqueueAsync(
-            "email.verify_email",
-            new { to = email, verifyUrl = links.VerifyEmailUrl(token), expiresInHours = links.VerificationHours },
-            ct);
+        await outbox.EnqueueAsync(new EmailVerificationRequested(email, links.VerifyEmailUrl(token), links.VerificationHours), ct);
     }
 }

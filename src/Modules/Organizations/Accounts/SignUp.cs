@@ -1,3 +1,5 @@
+using OpsDash.Modules.Organizations.Contracts;
+
 namespace OpsDash.Modules.Organizations.Accounts;
 
 /// <summary>
@@ -55,7 +57,7 @@ internal static class SignUp
         }
         else
         {
-            await outbox.EnqueueAsync("email.signup_existing_account", new { to = email, logInUrl = links.LogInUrl }, ct);
+            await outbox.EnqueueAsync(new SignUpAttemptedOnExistingAccount(email, links.LogInUrl), ct);
         }
 
         return TypedResults.Accepted((string?)null, new Response(email, "verification_sent"));

@@ -1,0 +1,123 @@
+using System.Reflection;
+using OpsDash.SharedKernel.Events;
+using static OpsDash.Tests.Architecture.ModuleBoundaries;
+
+namespace OpsDash.Tests.Architecture;
+
+/// <summary>The module rules of docs/adr/0007-module-boundaries.md, checked on the projects and on the built assemblies.</summary>
+public sealed class ModuleBoundaryTests
+{
+    public static TheoryData<string> AllModules => [.. ModuleNames];
+
+    [Fact]
+    public void Every_module_folder_is_known_to_the_rules()
+    {
+        Assert.Equal(OwnSchemas.Keys.Order(StringComparer.Ordinal), ModuleNames);
+    }
+
+    [Theory]
+    [MemberData(nameof(AllModules))]
+    public void A_module_references_only_SharedKernel_and_Contracts(string module)
+    {
+        var fromProject = ModuleReferenceViolations(module, ProjectReferences(ModuleProject(module)));
+        var fromAssembly = ModuleReferenceViolations(module, LoadModule(module).GetReferencedAssemblies().Select(a => a.Name!));
+
+        Assert.Empty(fromProject.Concat(fromAssembly));
+    }
+
+    [Theory]
+    [MemberData(nameof(AllModules))]
+    public void A_modules_Contracts_project_exists_in_the_solution_and_references_only_SharedKernel(string module)
+    {
+        var csproj = ContractsProject(module);
+        Assert.True(File.Exists(csproj), $"{csproj} is missing");
+        Assert.Contains(
+            $@"src\Modules\{module}\Contracts\OpsDash.Modules.{module}.Contracts.csproj",
+            File.ReadAllText(Path.Combine(Root, "OpsDash.sln")),
+            StringComparison.Ordinal);
+        Assert.Empty(PackageReferences(csproj));
+
+        var fromProject = ContractsReferenceViolations(module, ProjectReferences(csproj));
+        var fromAssembly = ContractsReferenceViolations(module, LoadContracts(module).GetReferencedAssemblies().Select(a => a.Name!));
+
+        Assert.Empty(fromProject.Concat(fromAssembly));
+    }
+
+    [Theory]
+    [MemberData(nameof(AllModules))]
+    public void A_module_assembly_does_not_compile_its_Contracts_folder_in(string module)
+    {
+        var contractsName = $"OpsDash.Modules.{module}.Contracts";
+
+        Assert.DoesNotContain(LoadModule(module).GetTypes(), t => t.Namespace?.StartsWith(contractsName, StringComparison.Ordinal) == true);
+    }
+
+    [Theory]
+    [MemberData(nameof(AllModules))]
+    public void A_modules_SQL_names_only_its_own_schemas_core_and_the_tenancy_functions(string module)
+    {
+        var violations = new[] { LoadModule(module), LoadContracts(module) }
+            .SelectMany(StringsIn)
+            .SelectMany(s => SqlViolations(module, s.Source, s.Text))
+            .Distinct();
+
+        Assert.Empty(violations);
+    }
+
+    [Fact]
+    public void The_SQL_scan_sees_the_slices_constants()
+    {
+        var strings = StringsIn(LoadModule("Members")).ToList();
+
+        Assert.Contains(strings, s => s.Source.EndsWith("GetMembers.ListSql", StringComparison.Ordinal) && s.Text.Contains("members.get_org_members", StringComparison.Ordinal));
+        Assert.Contains(strings, s => s.Source == "a literal" && s.Text.Contains("members.invitations", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Crm_naming_members_tables_or_referencing_the_Members_module_fails_the_rules()
+    {
+        Assert.Single(SqlViolations("Crm", "test", "select m.role from members.org_members m where m.org_id = @OrgId"));
+        Assert.Single(SqlViolations("Crm", "test", """select 1 from "organizations"."profiles" """));
+        Assert.Single(SqlViolations("Crm", "test", "select 1 from Projects . tasks"));
+        Assert.Empty(SqlViolations("Crm", "test", """
+            select c.id from crm.contacts c
+             where c.org_id = any ((select members.member_org_ids())::uuid[]) and c.org_id = core.current_org_id()
+            """));
+        Assert.Single(ModuleReferenceViolations("Crm", ["OpsDash.SharedKernel", "OpsDash.Modules.Members"]));
+        Assert.Empty(ModuleReferenceViolations("Crm", ["OpsDash.SharedKernel", "OpsDash.Modules.Members.Contracts", "Dapper"]));
+        Assert.Single(ContractsReferenceViolations("Crm", ["OpsDash.SharedKernel", "OpsDash.Modules.Members.Contracts"]));
+    }
+
+    [Fact]
+    public void Every_integration_event_type_is_well_formed_and_unique()
+    {
+        var events = ModuleNames
+            .Select(LoadContracts)
+            .SelectMany(a => a.GetTypes())
+            .Where(t => t is { IsAbstract: false, IsInterface: false } && typeof(IIntegrationEvent).IsAssignableFrom(t))
+            .Select(t => (Type: t, EventType: (string)t.GetProperty(nameof(IIntegrationEvent.EventType), BindingFlags.Public | BindingFlags.Static)!.GetValue(null)!))
+            .ToList();
+
+        Assert.Contains(events, e => e.EventType == "email.invitation");
+        Assert.All(events, e => Assert.True(IntegrationEvents.IsValidType(e.EventType), $"{e.Type.Name}: '{e.EventType}'"));
+        Assert.Equal(events.Count, events.Select(e => e.EventType).Distinct().Count());
+    }
+
+    [Fact]
+    public void An_event_type_the_outbox_table_would_refuse_is_refused_in_CSharp()
+    {
+        Assert.Equal("email.invitation", IntegrationEvents.TypeOf<OpsDash.Modules.Members.Contracts.InvitationEmailRequested>());
+        Assert.Throws<InvalidOperationException>(IntegrationEvents.TypeOf<BadlyNamed>);
+        Assert.Throws<InvalidOperationException>(IntegrationEvents.TypeOf<TrailingNewline>);
+    }
+
+    private sealed record BadlyNamed : IIntegrationEvent
+    {
+        public static string EventType => "Member-Invited";
+    }
+
+    private sealed record TrailingNewline : IIntegrationEvent
+    {
+        public static string EventType => "member.invited\n";
+    }
+}
