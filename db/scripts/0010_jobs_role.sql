@@ -13,16 +13,33 @@ end $$;
 
 -- The jobs role may do what the app may (its grants and policies, which name opsdash_app) and
 -- nothing more. The app is not a member of opsdash_jobs, so it cannot SET ROLE to it.
-grant opsdash_app to opsdash_jobs;
-
 -- A request answers in well under a second; 15 s ends a runaway query (or a lock wait) long
 -- before a client or load balancer gives up, and 30 s idle inside a transaction means a leaked
 -- connection that holds locks. Jobs scan more (exports, digests) but must not hold a transaction
 -- open while they wait on the network either.
-alter role opsdash_app set statement_timeout = '15s';
-alter role opsdash_app set idle_in_transaction_session_timeout = '30s';
-alter role opsdash_jobs set statement_timeout = '5min';
-alter role opsdash_jobs set idle_in_transaction_session_timeout = '60s';
+-- Roles are cluster-wide: change them only when needed, so that databases migrating side by side
+-- (tests) do not update the same catalog rows at once.
+do $$
+declare
+    wanted constant text[][] := array[
+        ['opsdash_app', 'statement_timeout', '15s'],
+        ['opsdash_app', 'idle_in_transaction_session_timeout', '30s'],
+        ['opsdash_jobs', 'statement_timeout', '5min'],
+        ['opsdash_jobs', 'idle_in_transaction_session_timeout', '60s']];
+    i integer;
+begin
+    if not pg_has_role('opsdash_jobs', 'opsdash_app', 'member') then
+        grant opsdash_app to opsdash_jobs;
+    end if;
+    for i in 1 .. array_length(wanted, 1) loop
+        if not exists (
+            select 1 from pg_db_role_setting s join pg_roles r on r.oid = s.setrole
+             where r.rolname = wanted[i][1] and s.setdatabase = 0
+               and wanted[i][2] || '=' || wanted[i][3] = any (s.setconfig)) then
+            execute format('alter role %I set %I = %L', wanted[i][1], wanted[i][2], wanted[i][3]);
+        end if;
+    end loop;
+end $$;
 
 create or replace function core.is_system() returns boolean
     language sql stable parallel safe
