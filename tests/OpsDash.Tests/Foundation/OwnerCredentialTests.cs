@@ -1,4 +1,3 @@
-using System.Collections;
 using System.Reflection;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.TestHost;
@@ -68,7 +67,7 @@ public sealed class OwnerCredentialTests(OwnerCredentialTests.MigratingFactory f
             && (d.ServiceType.Namespace?.StartsWith("OpsDash", StringComparison.Ordinal) == true
                 || d.ServiceType.Namespace?.StartsWith("Npgsql", StringComparison.Ordinal) == true));
 
-    // Walks fields (not getters: they may compute) of the object graph a few levels deep.
+    // Walks fields and arrays (not getters or enumerators: they may compute or touch resources) a few levels deep.
     private static bool Holds(object? value, string secret, int depth, HashSet<object> seen)
     {
         if (value is null || depth > 5 || value is Type or Delegate or Assembly || value.GetType().IsPrimitive)
@@ -86,7 +85,7 @@ public sealed class OwnerCredentialTests(OwnerCredentialTests.MigratingFactory f
             return false;
         }
 
-        if (value is IEnumerable items)
+        if (value is Array items)
         {
             foreach (var item in items)
             {
