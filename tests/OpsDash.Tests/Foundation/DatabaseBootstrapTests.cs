@@ -55,7 +55,7 @@ public sealed class DatabaseBootstrapTests
     }
 
     [Fact]
-    public void The_verifier_sent_is_the_one_postgres_checks_a_login_against()
+    public void The_verifier_has_the_postgres_format_and_a_fresh_salt_each_time()
     {
         var verifier = RolePasswords.Verifier("correct horse");
 
