@@ -106,7 +106,7 @@ internal static class InviteMember
                 new { OrgId = org.Id, Email = email, request.Role, TokenHash = hash, InvitedBy = tenant.UserId, Days = settings.InvitationDays },
                 ct);
         }
-        catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UniqueViolation && e.ConstraintName == "invitations_one_pending_per_email")
+        catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UniqueViolation && e.ConstraintName == "uq_invitations_email__pending")
         {
             throw AlreadyInvited(email);
         }

@@ -53,7 +53,7 @@ internal static class SignUp
                 new { Id = id, Email = email, PasswordHash = passwords.Hash(request.Password), FullName = request.FullName?.Trim() },
                 ct);
         }
-        catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UniqueViolation && e.ConstraintName == "users_email_key")
+        catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UniqueViolation && e.ConstraintName == "uq_users_email")
         {
             throw new ConflictException("An account with this email already exists.", "email_taken");
         }

@@ -55,7 +55,7 @@ internal static class CreateOrganization
             var limit = await db.QuerySingleAsync<long>(TeamLimitSql, new { tenant.UserId }, ct);
             throw new LimitReachedException(TeamFeature, limit);
         }
-        catch (PostgresException e) when (e is { SqlState: "OD409", Hint: "slug" } or { SqlState: PostgresErrorCodes.UniqueViolation, ConstraintName: "organizations_slug_key" })
+        catch (PostgresException e) when (e is { SqlState: "OD409", Hint: "slug" } or { SqlState: PostgresErrorCodes.UniqueViolation, ConstraintName: "uq_organizations_slug" })
         {
             throw new ConflictException("This slug is already taken.", "slug_taken");
         }
