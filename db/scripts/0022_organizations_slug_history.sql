@@ -160,8 +160,12 @@ begin
     elsif exists (select 1 from organizations.slugs s where s.slug = org_slug) then
         raise exception 'The slug "%" is already taken.', org_slug using errcode = 'OD409', hint = 'slug_taken';
     else
-        insert into organizations.organizations (id, name, slug, type, billing_owner_user_id, created_by)
-        values (new_id, org_name, org_slug, 'team', caller, caller);
+        begin
+            insert into organizations.organizations (id, name, slug, type, billing_owner_user_id, created_by)
+            values (new_id, org_name, org_slug, 'team', caller, caller);
+        exception when unique_violation then
+            raise exception 'The slug "%" is already taken.', org_slug using errcode = 'OD409', hint = 'slug_taken';
+        end;
     end if;
     insert into members.org_members (org_id, user_id, role) values (new_id, caller, 'owner');
     perform organizations.seed_feature_flags(new_id);

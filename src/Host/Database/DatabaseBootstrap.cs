@@ -19,15 +19,33 @@ public static class DatabaseBootstrap
         end $$;
         """;
 
-    public sealed record Connections(string Owner, string App, EmbeddedPostgres? Embedded);
+    /// <summary>What the Host keeps: the app and jobs roles' connections, never the owner's.</summary>
+    public sealed record Connections(string App, string Jobs, EmbeddedPostgres? Embedded);
+
+    /// <summary>The owner (migrator) connection, unpooled so that closing it leaves no session behind.</summary>
+    public sealed record Server(string Owner, EmbeddedPostgres? Embedded);
 
     public static async Task<Connections> PrepareAsync(DatabaseSettings settings, ILogger logger, CancellationToken ct = default)
     {
+        var server = await StartAsync(settings, logger, ct);
+        if (settings.MigrateOnStartup)
+        {
+            var applied = await new MigrationRunner(server.Owner, settings.ResolveScriptsPath(), logger).MigrateAsync(ct: ct);
+            logger.LogInformation("Migrations: {Count} applied", applied.Count);
+        }
+
+        await EnsureRolePasswordsAsync(server.Owner, settings, logger, ct);
+        return new Connections(settings.AppConnectionString(server.Owner), settings.JobsConnectionString(server.Owner), server.Embedded);
+    }
+
+    /// <summary>Picks the configured server or starts the embedded one, and returns the owner connection.</summary>
+    public static async Task<Server> StartAsync(DatabaseSettings settings, ILogger logger, CancellationToken ct = default)
+    {
         EmbeddedPostgres? embedded = null;
-        string owner;
+        NpgsqlConnectionStringBuilder owner;
         if (!string.IsNullOrWhiteSpace(settings.Url))
         {
-            owner = DatabaseSettings.ToNpgsql(settings.Url);
+            owner = new NpgsqlConnectionStringBuilder(DatabaseSettings.ToNpgsql(settings.Url));
         }
         else
         {
@@ -41,33 +59,19 @@ public static class DatabaseBootstrap
             {
                 Username = settings.OwnerRole,
                 Database = settings.DatabaseName,
-                Pooling = true,
-            }.ConnectionString;
+            };
         }
 
-        if (settings.MigrateOnStartup)
-        {
-            var applied = await new MigrationRunner(owner, settings.ResolveScriptsPath(), logger).MigrateAsync(ct: ct);
-            logger.LogInformation("Migrations: {Count} applied", applied.Count);
-        }
-
-        if (!string.IsNullOrEmpty(settings.AppPassword))
-        {
-            await SetAppPasswordAsync(owner, settings.AppRole, settings.AppPassword, ct);
-        }
-
-        return new Connections(owner, settings.AppConnectionString(owner), embedded);
+        owner.Pooling = false;
+        owner.ApplicationName = "opsdash-migrate";
+        return new Server(owner.ConnectionString, embedded);
     }
 
-    /// <summary>The app role's password comes from configuration, never from a script.</summary>
-    private static async Task SetAppPasswordAsync(string owner, string appRole, string password, CancellationToken ct)
+    /// <summary>Sets the app and jobs roles' passwords from configuration where they differ (see <see cref="RolePasswords"/>).</summary>
+    public static async Task EnsureRolePasswordsAsync(string owner, DatabaseSettings settings, ILogger logger, CancellationToken ct)
     {
-        await using var connection = new NpgsqlConnection(owner);
-        await connection.OpenAsync(ct);
-        // ALTER ROLE takes no parameters; format(%I, %L) quotes the identifier and the literal.
-        var statement = await connection.ExecuteScalarAsync<string>(new CommandDefinition(
-            "select format('alter role %I with login password %L', @appRole, @password)", new { appRole, password }, cancellationToken: ct));
-        await connection.ExecuteAsync(new CommandDefinition(statement!, cancellationToken: ct));
+        await RolePasswords.EnsureAsync(owner, settings.AppRole, settings.AppPassword, logger, ct);
+        await RolePasswords.EnsureAsync(owner, settings.JobsRole, settings.JobsPassword, logger, ct);
     }
 
     /// <summary>Creates the owner role and the database (optionally from a template) if missing. Needs a superuser.</summary>

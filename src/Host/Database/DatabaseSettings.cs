@@ -4,7 +4,8 @@ namespace OpsDash.Host.Database;
 
 /// <summary>
 /// Database configuration. <c>Database:Url</c> (env <c>OPSDASH_DATABASE_URL</c>) is the owner/migrator
-/// connection; the Host itself connects as <c>Database:AppRole</c>, which owns nothing and cannot bypass RLS.
+/// connection, used at start-up only and then forgotten (<see cref="ForgetOwnerCredential"/>); requests connect
+/// as <see cref="AppRole"/> and background work as <see cref="JobsRole"/>, which own nothing and cannot bypass RLS.
 /// With no URL, an embedded cluster is started under <c>.data/postgres</c>.
 /// </summary>
 public sealed class DatabaseSettings
@@ -15,6 +16,11 @@ public sealed class DatabaseSettings
     public string AppRole => "opsdash_app";
 
     public string? AppPassword { get; set; }
+
+    /// <summary>Fixed, like <see cref="AppRole"/>: core.is_system() recognises this login role by name.</summary>
+    public string JobsRole => "opsdash_jobs";
+
+    public string? JobsPassword { get; set; }
 
     public string OwnerRole { get; set; } = "opsdash_owner";
 
@@ -31,11 +37,38 @@ public sealed class DatabaseSettings
 
     /// <summary>The app-role connection: same server and database as the owner's, another user.</summary>
     public string AppConnectionString(string ownerConnectionString) =>
+        RoleConnectionString(ownerConnectionString, AppRole, AppPassword, "opsdash");
+
+    /// <summary>The jobs-role connection, for background work only.</summary>
+    public string JobsConnectionString(string ownerConnectionString) =>
+        RoleConnectionString(ownerConnectionString, JobsRole, JobsPassword, "opsdash-jobs");
+
+    /// <summary>
+    /// After start-up the Host holds no owner credential: the URL leaves these settings and every
+    /// configuration source (the environment variable both raw and with its OPSDASH_ prefix stripped).
+    /// </summary>
+    public void ForgetOwnerCredential(IConfiguration configuration)
+    {
+        Url = null;
+        foreach (var key in new[] { "Database:Url", "DATABASE_URL", "OPSDASH_DATABASE_URL" })
+        {
+            if (configuration[key] is not null)
+            {
+                configuration[key] = null;
+            }
+        }
+
+        // Child processes (pg_ctl at shutdown) inherit the environment.
+        Environment.SetEnvironmentVariable("OPSDASH_DATABASE_URL", null);
+    }
+
+    private static string RoleConnectionString(string ownerConnectionString, string role, string? password, string applicationName) =>
         new NpgsqlConnectionStringBuilder(ownerConnectionString)
         {
-            Username = AppRole,
-            Password = AppPassword,
-            ApplicationName = "opsdash",
+            Username = role,
+            Password = password,
+            ApplicationName = applicationName,
+            Pooling = true,
         }.ConnectionString;
 
     /// <summary>Accepts <c>postgres://user:pass@host:port/db?sslmode=...</c> or an Npgsql key=value string.</summary>

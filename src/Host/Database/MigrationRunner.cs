@@ -9,7 +9,7 @@ namespace OpsDash.Host.Database;
 /// <summary>
 /// Applies <c>db/scripts/*.sql</c> in ordinal name order, each in its own transaction, recording
 /// name, checksum, time and duration in <c>migrations.journal</c>. Holds a PostgreSQL advisory lock
-/// so concurrent Hosts migrate once. Refuses to run when an applied script was edited.
+/// so concurrent Hosts migrate once. Refuses to run when an applied script was edited or removed.
 /// See docs/adr/0001-own-migration-runner.md.
 /// </summary>
 public sealed class MigrationRunner(string ownerConnectionString, string scriptsPath, ILogger logger)
@@ -29,8 +29,6 @@ public sealed class MigrationRunner(string ownerConnectionString, string scripts
         );
         """;
 
-    private const string AppliedSql = "select script_name, checksum from migrations.journal";
-
     private const string RecordSql = """
         insert into migrations.journal (script_name, checksum, duration_ms)
         values (@Name, @Checksum, @DurationMs)
@@ -45,17 +43,12 @@ public sealed class MigrationRunner(string ownerConnectionString, string scripts
         try
         {
             await connection.ExecuteAsync(new CommandDefinition(EnsureJournalSql, cancellationToken: ct));
-            var applied = (await connection.QueryAsync<(string Name, string Checksum)>(new CommandDefinition(AppliedSql, cancellationToken: ct)))
+            var applied = (await connection.QueryAsync<(string Name, string Checksum)>(new CommandDefinition(SchemaCheck.JournalSql, cancellationToken: ct)))
                 .ToDictionary(r => r.Name, r => r.Checksum, StringComparer.Ordinal);
-
-            foreach (var script in scripts)
+            var check = SchemaCheck.Compare(applied, scripts, [], scriptsPath);
+            if (check.Edited.Count + check.Missing.Count > 0)
             {
-                if (applied.TryGetValue(script.Name, out var checksum) && checksum != script.Checksum)
-                {
-                    throw new MigrationException(
-                        $"Script {script.Name} was changed after it was applied (journal checksum {checksum}, file {script.Checksum}). " +
-                        "Applied scripts are immutable: add a new script instead.");
-                }
+                throw new MigrationException("Refusing to migrate: " + string.Join(" ", check.Problems()));
             }
 
             var pending = scripts.Where(s => !applied.ContainsKey(s.Name)).ToList();
@@ -77,7 +70,7 @@ public sealed class MigrationRunner(string ownerConnectionString, string scripts
         }
     }
 
-    /// <summary>Names of scripts on disk not yet in the journal; used by the readiness check.</summary>
+    /// <summary>The scripts on disk, in the order they apply.</summary>
     public static IReadOnlyList<MigrationScript> LoadScripts(string path)
     {
         if (!Directory.Exists(path))

@@ -1,29 +1,39 @@
-using Dapper;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Npgsql;
 using OpsDash.Host.Database;
 
 namespace OpsDash.Host.Setup;
 
-/// <summary>Ready when the database answers as the app role and every script on disk is in the journal.</summary>
+/// <summary>
+/// Ready when the database answers as the app role, every script on disk is applied, no applied
+/// script was edited or removed since, and no index is invalid. The reason goes in the description.
+/// </summary>
 internal sealed class DatabaseReadyCheck(NpgsqlDataSource dataSource, DatabaseSettings settings) : IHealthCheck
 {
-    private const string AppliedSql = "select script_name from migrations.journal";
-
     public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
+        SchemaCheck check;
         try
         {
             await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-            var applied = (await connection.QueryAsync<string>(new CommandDefinition(AppliedSql, cancellationToken: cancellationToken))).ToHashSet(StringComparer.Ordinal);
-            var pending = MigrationRunner.LoadScripts(settings.ResolveScriptsPath()).Count(s => !applied.Contains(s.Name));
-            return pending == 0
-                ? HealthCheckResult.Healthy("Database reachable, migrations applied.")
-                : HealthCheckResult.Unhealthy($"{pending} migration script(s) pending.");
+            check = await SchemaCheck.RunAsync(connection, SchemaCheck.AppliedFunctionSql, settings.ResolveScriptsPath(), cancellationToken);
+        }
+        catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UndefinedFunction)
+        {
+            return HealthCheckResult.Unhealthy("Migrations pending (core.applied_migrations() does not exist yet).");
         }
         catch (Exception e) when (e is NpgsqlException or MigrationException or TimeoutException)
         {
             return HealthCheckResult.Unhealthy("Database not reachable.", e);
         }
+
+        if (check.IsBroken)
+        {
+            return HealthCheckResult.Unhealthy(string.Join(" ", check.Problems()));
+        }
+
+        return check.Pending.Count == 0
+            ? HealthCheckResult.Healthy("Database reachable, migrations applied.")
+            : HealthCheckResult.Unhealthy($"{check.Pending.Count} migration script(s) pending: {string.Join(", ", check.Pending)}.");
     }
 }

@@ -21,6 +21,7 @@ public static class OpsDashApp
 
         var databaseSettings = configuration.GetSection("Database").Get<DatabaseSettings>() ?? new DatabaseSettings();
         var connections = await DatabaseBootstrap.PrepareAsync(databaseSettings, bootLogger);
+        databaseSettings.ForgetOwnerCredential(configuration);
         var jwt = configuration.GetSection(JwtSettings.SectionName).Get<JwtSettings>() ?? new JwtSettings();
         jwt.SigningKey ??= connections.Embedded is not null
             ? DevelopmentSecrets.SigningKey()
@@ -30,7 +31,7 @@ public static class OpsDashApp
         var maxBodyBytes = configuration.GetValue<long>("Limits:MaxRequestBodyBytes", 1_048_576);
         builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = maxBodyBytes);
         services.AddSingleton(databaseSettings);
-        services.AddOpsDashDatabase(connections.App);
+        services.AddOpsDashDatabase(connections.App, connections.Jobs);
         services.AddOpsDashTenancy();
         services.AddSingleton(TimeProvider.System);
         services.AddOpsDashProblemDetails();
@@ -78,7 +79,7 @@ public static class OpsDashApp
         app.UseAuthorization();
 
         app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
-        app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains("ready") });
+        app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains("ready"), ResponseWriter = HealthResponse.WriteAsync });
         app.MapOpenApi("/openapi/{documentName}.json");
         app.UseSwaggerUI(o =>
         {

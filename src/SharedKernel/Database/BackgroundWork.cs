@@ -5,7 +5,8 @@ namespace OpsDash.SharedKernel.Database;
 /// <summary>
 /// Background work always names its context: the platform (<see cref="RunAsSystemAsync"/>) or one
 /// organization (<see cref="RunForOrgAsync"/>). Each run is one scope, one transaction, committed
-/// when the work returns and rolled back when it throws.
+/// when the work returns and rolled back when it throws. Its connection is opsdash_jobs's, the only
+/// role that can be the system context (see db/scripts/0010_jobs_role.sql).
 /// </summary>
 public static class BackgroundWork
 {
@@ -18,13 +19,7 @@ public static class BackgroundWork
     private static async Task RunAsync(IServiceScopeFactory scopes, Guid? orgId, Func<IServiceProvider, Task> work, CancellationToken ct)
     {
         await using var scope = scopes.CreateAsyncScope();
-        var tenant = scope.ServiceProvider.GetRequiredService<TenantContext>();
-        await tenant.UseSystemAsync();
-        if (orgId is { } id)
-        {
-            await tenant.SetOrgAsync(id);
-        }
-
+        scope.ServiceProvider.GetRequiredService<TenantContext>().EnterJob(orgId);
         await work(scope.ServiceProvider);
         await scope.ServiceProvider.GetRequiredService<DbSession>().CommitAsync(ct);
     }

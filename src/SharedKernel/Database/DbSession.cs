@@ -22,13 +22,15 @@ public sealed class DbSession : IAsyncDisposable
         """;
 
     private readonly NpgsqlDataSource _dataSource;
+    private readonly JobsDataSource _jobs;
     private readonly TenantContext _context;
     private NpgsqlConnection? _connection;
     private NpgsqlTransaction? _transaction;
 
-    public DbSession(NpgsqlDataSource dataSource, TenantContext context)
+    internal DbSession(NpgsqlDataSource dataSource, JobsDataSource jobs, TenantContext context)
     {
         _dataSource = dataSource;
+        _jobs = jobs;
         _context = context;
         _context.Changed += ApplyContextIfOpenAsync;
     }
@@ -42,7 +44,8 @@ public sealed class DbSession : IAsyncDisposable
             return _connection;
         }
 
-        _connection = await _dataSource.OpenConnectionAsync(ct);
+        // A job's unit of work runs as opsdash_jobs, the only role whose app.system = on counts in SQL.
+        _connection = await (_context.IsSystem ? _jobs.Source : _dataSource).OpenConnectionAsync(ct);
         _transaction = await _connection.BeginTransactionAsync(IsolationLevel.ReadCommitted, ct);
         await ApplyContextAsync(checkSession: true, ct);
         return _connection;

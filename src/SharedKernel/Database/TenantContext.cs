@@ -11,7 +11,10 @@ public sealed class TenantContext
 
     public Guid? OrgId { get; private set; }
 
-    /// <summary>Background work acting for the platform, never for a request. Only a few tables' policies honour it.</summary>
+    /// <summary>
+    /// Background work acting for the platform, never for a request. Set only by <see cref="BackgroundWork"/>,
+    /// and honoured by SQL only on an opsdash_jobs connection.
+    /// </summary>
     public bool IsSystem { get; private set; }
 
     internal event Func<Task>? Changed;
@@ -35,11 +38,19 @@ public sealed class TenantContext
     /// <summary>Records an org id that SQL already applied (organizations.enter_org sets app.org_id itself).</summary>
     internal void RecordOrgApplied(Guid orgId) => OrgId = orgId;
 
-    /// <summary>Explicit system context for background jobs (outbox dispatch, schedules).</summary>
-    public Task UseSystemAsync()
+    /// <summary>
+    /// Makes a fresh scope a job's: system context, optionally for one org. Internal (modules cannot call
+    /// it) and only before the scope's first database access, so a request never becomes a job.
+    /// </summary>
+    internal void EnterJob(Guid? orgId)
     {
+        if (UserId is not null || OrgId is not null || IsSystem)
+        {
+            throw new InvalidOperationException("A job starts from an empty context in a scope of its own.");
+        }
+
         IsSystem = true;
-        return RaiseChangedAsync();
+        OrgId = orgId;
     }
 
     private Task RaiseChangedAsync() => Changed?.Invoke() ?? Task.CompletedTask;

@@ -29,7 +29,7 @@ internal sealed class AppExceptionHandler(IProblemDetailsService problems, ILogg
         });
     }
 
-    private static ProblemDetails Map(Exception exception)
+    internal static ProblemDetails Map(Exception exception)
     {
         switch (exception)
         {
@@ -73,14 +73,15 @@ internal sealed class AppExceptionHandler(IProblemDetailsService problems, ILogg
         "OD404" => WithError(new ProblemDetails { Status = 404, Title = "Not found", Detail = pg.MessageText }, ErrorCodes.NotFound),
         "OD409" => WithReason(WithError(new ProblemDetails { Status = 409, Title = "Conflict", Detail = pg.MessageText }, ErrorCodes.Conflict), pg.Hint),
         "OD402" => LimitReached(pg),
-        PostgresErrorCodes.UniqueViolation =>
-            WithError(new ProblemDetails { Status = 409, Title = "Conflict", Detail = "A record with the same unique value already exists." }, ErrorCodes.Conflict),
+        PostgresErrorCodes.UniqueViolation => ConstraintFields.Of(pg) is { } field
+            ? WithField(WithError(new ProblemDetails { Status = 409, Title = "Conflict", Detail = $"A record with the same '{field}' already exists." }, ErrorCodes.Conflict), field)
+            : WithError(new ProblemDetails { Status = 409, Title = "Conflict", Detail = "A record with the same unique value already exists." }, ErrorCodes.Conflict),
         PostgresErrorCodes.SerializationFailure or PostgresErrorCodes.DeadlockDetected =>
             WithError(new ProblemDetails { Status = 409, Title = "Conflict", Detail = "A concurrent change got there first; retry." }, ErrorCodes.Conflict),
         PostgresErrorCodes.InsufficientPrivilege =>
             WithError(new ProblemDetails { Status = 403, Title = "Forbidden" }, ErrorCodes.Forbidden),
         PostgresErrorCodes.CheckViolation or PostgresErrorCodes.NotNullViolation or PostgresErrorCodes.StringDataRightTruncation =>
-            WithError(new ProblemDetails { Status = 400, Title = "Invalid value", Detail = pg.ConstraintName ?? pg.ColumnName }, ErrorCodes.ValidationError),
+            InvalidValue(ConstraintFields.Of(pg) ?? "request", pg.SqlState == PostgresErrorCodes.NotNullViolation ? "A value is required." : "The value is not allowed."),
         PostgresErrorCodes.ForeignKeyViolation =>
             WithError(new ProblemDetails { Status = 404, Title = "Not found", Detail = "A referenced record does not exist." }, ErrorCodes.NotFound),
         _ => WithError(new ProblemDetails { Status = 500, Title = "Internal server error" }, ErrorCodes.InternalError),
@@ -134,6 +135,19 @@ internal sealed class AppExceptionHandler(IProblemDetailsService problems, ILogg
             problem.Extensions["reason"] = reason;
         }
 
+        return problem;
+    }
+
+    // Names the field, never the constraint: clients see "email", not "ck_users_email".
+    private static HttpValidationProblemDetails InvalidValue(string field, string message) =>
+        WithError(
+            new HttpValidationProblemDetails(new Dictionary<string, string[]> { [field] = [message] })
+            { Status = 400, Title = "Invalid value", Detail = $"'{field}': {message}" },
+            ErrorCodes.ValidationError);
+
+    private static ProblemDetails WithField(ProblemDetails problem, string field)
+    {
+        problem.Extensions["field"] = field;
         return problem;
     }
 

@@ -33,7 +33,8 @@ public sealed class FeatureAccess(DbSession db, TenantContext tenant)
             throw new FeatureUnavailableException(featureKey, $"'{featureKey}' is not included in the {status.PlanKey} plan.");
         }
 
-        if (!status.FlagEnabled || (status.AllowedRoles is { Length: > 0 } roles && !roles.Contains(status.MemberRole)))
+        // A job (no member role) acts for the org, not for a user, so role restrictions do not apply to it.
+        if (!status.FlagEnabled || (status.AllowedRoles is { Length: > 0 } roles && status.MemberRole is { } role && !roles.Contains(role)))
         {
             throw new FeatureUnavailableException(featureKey, $"'{featureKey}' is turned off for your role in this organization.");
         }
@@ -66,7 +67,8 @@ public sealed class FeatureAccess(DbSession db, TenantContext tenant)
         };
 }
 
-public sealed record FeatureStatus(string PlanKey, bool PlanEnabled, long? LimitValue, bool FlagEnabled, string[]? AllowedRoles, string MemberRole);
+/// <summary>Plan and flag state of one feature in the current org. <c>MemberRole</c> is null in a background job.</summary>
+public sealed record FeatureStatus(string PlanKey, bool PlanEnabled, long? LimitValue, bool FlagEnabled, string[]? AllowedRoles, string? MemberRole);
 
 public static class FeatureFilters
 {

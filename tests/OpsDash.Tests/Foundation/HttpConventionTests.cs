@@ -74,3 +74,22 @@ public sealed class HttpConventionTests(OpsDashFactory factory) : IClassFixture<
         Assert.Contains("\"refreshToken\"", text, StringComparison.Ordinal);
     }
 }
+
+public sealed class InvalidIndexReadinessTests(OpsDashFactory factory) : IClassFixture<OpsDashFactory>
+{
+    [Fact]
+    public async Task Ready_is_503_with_the_reason_when_an_index_is_invalid()
+    {
+        var client = factory.CreateClient();
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/health/ready")).StatusCode);
+        await using (var owner = await factory.OpenOwnerAsync())
+        {
+            await MigrationTests.LeaveInvalidIndexAsync(owner);
+        }
+
+        var response = await client.GetAsync("/health/ready");
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
+        Assert.Contains("organizations.plan_limits_one_per_plan is invalid", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+}

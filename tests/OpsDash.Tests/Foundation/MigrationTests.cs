@@ -63,6 +63,64 @@ public sealed class MigrationTests
     }
 
     [Fact]
+    public async Task A_removed_applied_script_is_refused_with_what_to_do()
+    {
+        var db = await EmptyDatabaseAsync();
+        var folder = CopyScripts();
+        await Runner(db, folder).MigrateAsync();
+        var removed = Directory.GetFiles(folder, "*.sql").Order(StringComparer.Ordinal).Skip(2).First();
+        File.Delete(removed);
+
+        var error = await Assert.ThrowsAsync<MigrationException>(() => Runner(db, folder).MigrateAsync());
+
+        Assert.Contains(Path.GetFileName(removed), error.Message, StringComparison.Ordinal);
+        Assert.Contains("restore it from version control", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Verify_fails_on_an_edited_or_removed_script_and_on_an_invalid_index()
+    {
+        var db = await EmptyDatabaseAsync();
+        var folder = CopyScripts();
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Database:Url"] = db,
+            ["Database:ScriptsPath"] = folder,
+        }).Build();
+        Assert.Equal(0, await MigrateCommand.RunAsync(configuration, []));
+        var last = Directory.GetFiles(folder, "*.sql").Order(StringComparer.Ordinal).Last();
+        var original = await File.ReadAllTextAsync(last);
+
+        var clean = await MigrateCommand.RunAsync(configuration, ["--verify"]);
+        await File.AppendAllTextAsync(last, "\n-- edited\n");
+        var edited = await MigrateCommand.RunAsync(configuration, ["--verify"]);
+        File.Delete(last);
+        var removed = await MigrateCommand.RunAsync(configuration, ["--verify"]);
+        await File.WriteAllTextAsync(last, original);
+        await using (var connection = new NpgsqlConnection(db))
+        {
+            await LeaveInvalidIndexAsync(connection);
+        }
+
+        var invalid = await MigrateCommand.RunAsync(configuration, ["--verify"]);
+        await using var owner = new NpgsqlConnection(db);
+        await owner.OpenAsync();
+        var check = await SchemaCheck.RunAsync(owner, SchemaCheck.JournalSql, folder, CancellationToken.None);
+
+        Assert.Equal((0, 1, 1, 1), (clean, edited, removed, invalid));
+        Assert.Equal(["organizations.plan_limits_one_per_plan"], check.InvalidIndexes);
+        Assert.Contains(check.Problems(), p => p.Contains("DROP INDEX CONCURRENTLY organizations.plan_limits_one_per_plan", StringComparison.Ordinal));
+    }
+
+    /// <summary>A failed CREATE UNIQUE INDEX CONCURRENTLY (duplicates) leaves its index behind, invalid.</summary>
+    internal static async Task LeaveInvalidIndexAsync(NpgsqlConnection owner)
+    {
+        var failed = await Assert.ThrowsAsync<PostgresException>(() =>
+            owner.ExecuteAsync("create unique index concurrently plan_limits_one_per_plan on organizations.plan_limits (plan_key)"));
+        Assert.Equal(PostgresErrorCodes.UniqueViolation, failed.SqlState);
+    }
+
+    [Fact]
     public async Task Two_concurrent_migrators_apply_each_script_once()
     {
         var db = await EmptyDatabaseAsync();

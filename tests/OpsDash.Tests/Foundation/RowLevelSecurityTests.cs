@@ -16,7 +16,7 @@ public sealed class RowLevelSecurityTests(OpsDashFactory factory) : IClassFixtur
         """;
 
     [Fact]
-    public async Task Every_table_in_a_module_schema_has_rls_enabled_and_forced()
+    public async Task Every_table_including_the_journal_has_rls_enabled_and_forced()
     {
         await using var owner = await factory.OpenOwnerAsync();
 
@@ -24,7 +24,7 @@ public sealed class RowLevelSecurityTests(OpsDashFactory factory) : IClassFixtur
             select n.nspname || '.' || c.relname
               from pg_class c join pg_namespace n on n.oid = c.relnamespace
              where c.relkind in ('r', 'p')
-               and n.nspname not in ('pg_catalog', 'information_schema', 'migrations')
+               and n.nspname not in ('pg_catalog', 'information_schema')
                and n.nspname not like 'pg\_%'
                and not (c.relrowsecurity and c.relforcerowsecurity)
             """);
@@ -33,23 +33,37 @@ public sealed class RowLevelSecurityTests(OpsDashFactory factory) : IClassFixtur
         Assert.NotEmpty(await owner.QueryAsync<string>(ModuleTablesSql));
     }
 
-    [Fact]
-    public async Task The_app_role_owns_nothing_and_cannot_bypass_rls()
+    [Theory]
+    [InlineData("opsdash_app")]
+    [InlineData("opsdash_jobs")]
+    public async Task The_app_and_jobs_roles_own_nothing_and_cannot_bypass_rls(string roleName)
     {
         await using var owner = await factory.OpenOwnerAsync();
 
         var role = await owner.QuerySingleAsync<(bool Super, bool BypassRls, bool CreateRole, bool CreateDb)>(
-            "select rolsuper, rolbypassrls, rolcreaterole, rolcreatedb from pg_roles where rolname = 'opsdash_app'");
+            "select rolsuper, rolbypassrls, rolcreaterole, rolcreatedb from pg_roles where rolname = @roleName", new { roleName });
         var owned = await owner.ExecuteScalarAsync<int>("""
-            with app as (select oid from pg_roles where rolname = 'opsdash_app')
-            select (select count(*) from pg_class where relowner = (select oid from app))
-                 + (select count(*) from pg_namespace where nspowner = (select oid from app))
-                 + (select count(*) from pg_proc where proowner = (select oid from app))
-                 + (select count(*) from pg_type where typowner = (select oid from app))
-            """);
+            with r as (select oid from pg_roles where rolname = @roleName)
+            select (select count(*) from pg_class where relowner = (select oid from r))
+                 + (select count(*) from pg_namespace where nspowner = (select oid from r))
+                 + (select count(*) from pg_proc where proowner = (select oid from r))
+                 + (select count(*) from pg_type where typowner = (select oid from r))
+            """, new { roleName });
 
         Assert.Equal((false, false, false, false), role);
         Assert.Equal(0, owned);
+    }
+
+    [Fact]
+    public async Task The_app_role_cannot_read_the_journal_and_has_timeouts()
+    {
+        await using var app = await factory.OpenAppAsync();
+
+        var denied = await Assert.ThrowsAsync<Npgsql.PostgresException>(() => app.ExecuteScalarAsync<long>("select count(*) from migrations.journal"));
+        Assert.Equal(Npgsql.PostgresErrorCodes.InsufficientPrivilege, denied.SqlState);
+        Assert.Equal("15s", await app.ExecuteScalarAsync<string>("show statement_timeout"));
+        Assert.Equal("30s", await app.ExecuteScalarAsync<string>("show idle_in_transaction_session_timeout"));
+        Assert.True(await app.ExecuteScalarAsync<long>("select count(*) from core.applied_migrations()") > 0);
     }
 
     [Fact]

@@ -29,6 +29,10 @@ public class OpsDashFactory : WebApplicationFactory<Program>, IAsyncLifetime
     public string AppConnectionString =>
         new NpgsqlConnectionStringBuilder(OwnerConnectionString) { Username = "opsdash_app", Pooling = false }.ConnectionString;
 
+    /// <summary>Connects as opsdash_jobs, the background-work role, with no context set.</summary>
+    public string JobsConnectionString =>
+        new NpgsqlConnectionStringBuilder(OwnerConnectionString) { Username = "opsdash_jobs", Pooling = false }.ConnectionString;
+
     public virtual async Task InitializeAsync()
     {
         var server = await TestDatabaseServer.GetAsync();
@@ -49,6 +53,13 @@ public class OpsDashFactory : WebApplicationFactory<Program>, IAsyncLifetime
     public async Task<NpgsqlConnection> OpenAppAsync()
     {
         var connection = new NpgsqlConnection(AppConnectionString);
+        await connection.OpenAsync();
+        return connection;
+    }
+
+    public async Task<NpgsqlConnection> OpenJobsAsync()
+    {
+        var connection = new NpgsqlConnection(JobsConnectionString);
         await connection.OpenAsync();
         return connection;
     }

@@ -15,6 +15,14 @@ public sealed class TestDatabaseServer
     public const string TemplateDatabase = "opsdash_template";
     public const string OwnerRole = "opsdash_owner";
 
+    /// <summary>
+    /// The one database where the app and jobs roles must give a password (SCRAM) over TCP; everywhere
+    /// else the test cluster trusts loopback. Lets a test see role passwords really checked.
+    /// </summary>
+    public const string PasswordDatabase = "opsdash_passwords";
+
+    private const string PasswordHbaLine = $"host {PasswordDatabase} opsdash_app,opsdash_jobs 127.0.0.1/32 scram-sha-256";
+
     private static readonly Lazy<Task<TestDatabaseServer>> Instance = new(StartAsync);
     private static readonly SemaphoreSlim CreateLock = new(1, 1);
     private readonly EmbeddedPostgres _postgres;
@@ -61,6 +69,27 @@ public sealed class TestDatabaseServer
         return OwnerConnectionString(name);
     }
 
+    /// <summary>An empty database named <see cref="PasswordDatabase"/> (re-created), for the role password tests.</summary>
+    public async Task<string> CreatePasswordDatabaseAsync()
+    {
+        await CreateLock.WaitAsync();
+        try
+        {
+            await using (var connection = new NpgsqlConnection(SuperuserConnectionString))
+            {
+                await connection.ExecuteAsync($"drop database if exists {PasswordDatabase} with (force)");
+            }
+
+            await DatabaseBootstrap.EnsureDatabaseAsync(SuperuserConnectionString, OwnerRole, PasswordDatabase, template: null, CancellationToken.None);
+        }
+        finally
+        {
+            CreateLock.Release();
+        }
+
+        return OwnerConnectionString(PasswordDatabase);
+    }
+
     public string OwnerConnectionString(string database) =>
         new NpgsqlConnectionStringBuilder(SuperuserConnectionString)
         {
@@ -86,6 +115,7 @@ public sealed class TestDatabaseServer
         AppDomain.CurrentDomain.ProcessExit += (_, _) => postgres.StopAsync().GetAwaiter().GetResult();
 
         var server = new TestDatabaseServer(postgres);
+        await server.RequirePasswordsInPasswordDatabaseAsync();
         await server.DropLeftoversAsync();
         await DatabaseBootstrap.EnsureDatabaseAsync(server.SuperuserConnectionString, OwnerRole, TemplateDatabase, template: null, CancellationToken.None);
         var template = server.OwnerConnectionString(TemplateDatabase);
@@ -94,12 +124,25 @@ public sealed class TestDatabaseServer
         return server;
     }
 
+    private async Task RequirePasswordsInPasswordDatabaseAsync()
+    {
+        await using var connection = new NpgsqlConnection(SuperuserConnectionString);
+        var hbaFile = await connection.ExecuteScalarAsync<string>("show hba_file");
+        var lines = await File.ReadAllLinesAsync(hbaFile!);
+        if (!lines.Contains(PasswordHbaLine))
+        {
+            // The first matching line wins, so it goes before initdb's "trust" lines.
+            await File.WriteAllLinesAsync(hbaFile!, [PasswordHbaLine, .. lines]);
+            await connection.ExecuteAsync("select pg_reload_conf()");
+        }
+    }
+
     private async Task DropLeftoversAsync()
     {
         await using var connection = new NpgsqlConnection(SuperuserConnectionString);
         var names = await connection.QueryAsync<string>(
-            "select datname from pg_database where datname like 't\\_%' or datname like 'e\\_%' or datname = @TemplateDatabase",
-            new { TemplateDatabase });
+            "select datname from pg_database where datname like 't\\_%' or datname like 'e\\_%' or datname in (@TemplateDatabase, @PasswordDatabase)",
+            new { TemplateDatabase, PasswordDatabase });
         foreach (var name in names)
         {
             var quoted = await connection.ExecuteScalarAsync<string>("select quote_ident(@name)", new { name });

@@ -187,7 +187,7 @@ public sealed class CreateOrganizationTests(OpsDashFactory factory) : IClassFixt
         var error = await Assert.ThrowsAsync<Npgsql.PostgresException>(() => factory.ExecuteOwnerAsync(
             "update organizations.organizations set slug = 'admin' where slug = @PersonalSlug", new { user.PersonalSlug }));
 
-        Assert.Equal("organizations_slug_not_reserved", error.ConstraintName);
+        Assert.Equal("ck_organizations_slug__not_reserved", error.ConstraintName);
     }
 
     [Fact]

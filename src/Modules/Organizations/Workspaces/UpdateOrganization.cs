@@ -70,7 +70,7 @@ internal static class UpdateOrganization
         {
             updated = await db.QuerySingleAsync<Row>(UpdateSql, wanted, ct);
         }
-        catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UniqueViolation && e.ConstraintName == "organizations_slug_key")
+        catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UniqueViolation && e.ConstraintName == "uq_organizations_slug")
         {
             throw new ConflictException($"The slug \"{wanted.Slug}\" is already taken.", "slug_taken");
         }
