@@ -3,7 +3,6 @@ using Microsoft.Extensions.DependencyInjection;
 using OpsDash.SharedKernel.Database;
 using OpsDash.SharedKernel.Errors;
 using OpsDash.SharedKernel.Tenancy;
-using OpsDash.Tests.Organizations;
 
 namespace OpsDash.Tests.Foundation;
 
