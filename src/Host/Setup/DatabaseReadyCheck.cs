@@ -2,11 +2,12 @@ using Dapper;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Npgsql;
 using OpsDash.Host.Database;
+using OpsDash.SharedKernel.Database;
 
 namespace OpsDash.Host.Setup;
 
 /// <summary>Ready when the database answers as the app role and every script on disk is in the journal.</summary>
-internal sealed class DatabaseReadyCheck(NpgsqlDataSource dataSource, DatabaseSettings settings) : IHealthCheck
+internal sealed class DatabaseReadyCheck(AppDataSource dataSource, DatabaseSettings settings) : IHealthCheck
 {
     private const string AppliedSql = "select script_name from migrations.journal";
 

@@ -4,8 +4,8 @@ namespace OpsDash.SharedKernel.Database;
 
 /// <summary>
 /// Background work always names its context: the platform (<see cref="RunAsSystemAsync"/>) or one
-/// organization (<see cref="RunForOrgAsync"/>). Each run is one scope, one transaction, committed
-/// when the work returns and rolled back when it throws.
+/// organization (<see cref="RunForOrgAsync"/>). Each run is one scope, one unit of work, one
+/// transaction, committed when the work returns and rolled back when it throws.
 /// </summary>
 public static class BackgroundWork
 {
@@ -25,7 +25,16 @@ public static class BackgroundWork
             await tenant.SetOrgAsync(id);
         }
 
-        await work(scope.ServiceProvider);
-        await scope.ServiceProvider.GetRequiredService<DbSession>().CommitAsync(ct);
+        var session = scope.ServiceProvider.GetRequiredService<DbSession>();
+        session.BeginUnitOfWork();
+        try
+        {
+            await work(scope.ServiceProvider);
+            await session.CommitAsync(ct);
+        }
+        finally
+        {
+            session.EndUnitOfWork();
+        }
     }
 }

@@ -1,6 +1,5 @@
 using Dapper;
 using Microsoft.Extensions.DependencyInjection;
-using Npgsql;
 
 namespace OpsDash.SharedKernel.Database;
 
@@ -11,9 +10,9 @@ public static class DatabaseSetup
     {
         DefaultTypeMap.MatchNamesWithUnderscores = true;
         SqlMapper.AddTypeHandler(new StringArrayTypeHandler());
-        services.AddSingleton(_ => new NpgsqlDataSourceBuilder(appConnectionString) { Name = "opsdash-app" }.Build());
+        services.AddSingleton(_ => new AppDataSource(appConnectionString));
         services.AddScoped<TenantContext>();
-        services.AddScoped<DbSession>();
+        services.AddScoped(s => new DbSession(s.GetRequiredService<AppDataSource>(), s.GetRequiredService<TenantContext>()));
         return services;
     }
 }
