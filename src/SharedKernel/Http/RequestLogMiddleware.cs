@@ -23,7 +23,7 @@ public sealed partial class RequestLogMiddleware(RequestDelegate next, ILogger<R
         }
 
         // Read before the handler runs: the exception handler clears the endpoint on its way out.
-        var route = (context.GetEndpoint() as RouteEndpoint)?.RoutePattern.RawText ?? "(no route)";
+        var route = (context.GetEndpoint() as RouteEndpoint)?.RoutePattern.RawText is { } raw ? "/" + raw.Trim('/') : "(no route)";
         var started = Stopwatch.GetTimestamp();
         try
         {
@@ -35,7 +35,7 @@ public sealed partial class RequestLogMiddleware(RequestDelegate next, ILogger<R
             Log(
                 logger,
                 context.Request.Method,
-                route.StartsWith('/') ? route : "/" + route,
+                route,
                 context.Response.StatusCode,
                 Stopwatch.GetElapsedTime(started).TotalMilliseconds,
                 context.User.UserId()?.ToString() ?? "-",
