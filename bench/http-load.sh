@@ -15,6 +15,7 @@ DURATION="${DURATION:-10}"
 HTTP_PORT="${HTTP_PORT:-5180}"
 PG_PORT="${PG_PORT:-55433}"
 PG_BIN="${OPSDASH_PG_BIN:-/usr/lib/postgresql/15/bin}"
+SQL_DIR="${SQL_DIR:-bench/sql}"  # the statements each endpoint sends, one transaction per file
 
 command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk >/dev/null; }
 ./scripts/ensure-prerequisites.sh
@@ -55,7 +56,7 @@ ORG_ID="$(curl -fs -H "Authorization: Bearer $TOKEN" "$BASE/api/v1/me" | json 'd
 IAT="$(echo "$TOKEN" | cut -d. -f2 | python3 -c "import base64,json,sys; s=sys.stdin.read().strip(); print(json.loads(base64.urlsafe_b64decode(s+'='*(-len(s)%4)))['iat'])")"
 
 echo "# $(date -u +%FT%TZ) $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)"
-echo "# wrk -t$THREADS -c$CONNECTIONS -d${DURATION}s; pgbench -j$THREADS -c$CONNECTIONS -T$DURATION -M extended, as opsdash_app"
+echo "# wrk -t$THREADS -c$CONNECTIONS -d${DURATION}s; pgbench -j$THREADS -c$CONNECTIONS -T$DURATION -M ${PGBENCH_MODE:-prepared}, as opsdash_app"
 echo "# one-member personal org; Host in Release, request log at its default (one line per request, to a file)"
 
 wrk_rps() { # path
@@ -64,7 +65,7 @@ wrk_rps() { # path
 }
 
 pgbench_tps() { # script file
-    "$PG_BIN/pgbench" -n -h 127.0.0.1 -p "$PG_PORT" -U opsdash_app -M extended \
+    "$PG_BIN/pgbench" -n -h 127.0.0.1 -p "$PG_PORT" -U opsdash_app -M "${PGBENCH_MODE:-prepared}" \
         -j "$THREADS" -c "$CONNECTIONS" -T "$DURATION" \
         -D uid="$USER_ID" -D org="$ORG_ID" -D slug="$SLUG" -D iat="$IAT" -f "$1" opsdash \
         | awk '/^tps/ {print $3; exit}'
@@ -76,13 +77,13 @@ for spec in "members:/api/v1/orgs/$SLUG/members" "me-orgs:/api/v1/me/orgs" "plan
     name="${spec%%:*}"
     path="${spec#*:}"
     host="$(wrk_rps "$path")"
-    if [ -f "bench/sql/$name.sql" ]; then
-        db="$(pgbench_tps "bench/sql/$name.sql")"
+    if [ -f "$SQL_DIR/$name.sql" ]; then
+        db="$(pgbench_tps "$SQL_DIR/$name.sql")"
         ratio="$(python3 -c "print(f'{$host / $db:.2f}')")"
     else
         db="-"; ratio="-"
     fi
     printf '%-28s %12s %14s %8s\n' "GET ${path/$SLUG/\{slug\}}" "$host" "$db" "$ratio"
 done
-db="$(PGOPTIONS="-c app.user_id=$USER_ID -c app.org_id=$ORG_ID" pgbench_tps bench/sql/members-select.sql)"
+db="$(PGOPTIONS="-c app.user_id=$USER_ID -c app.org_id=$ORG_ID" pgbench_tps $SQL_DIR/members-select.sql)"
 printf '%-28s %12s %14s %8s\n' "(members: one SELECT)" "-" "$db" "-"
