@@ -42,11 +42,14 @@ public static class OpsDashApp
             o.SerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.CamelCase;
             o.SerializerOptions.DictionaryKeyPolicy = JsonNamingPolicy.CamelCase;
         });
+        var detailedRequestLog = configuration.GetValue<bool>("RequestLog:Detailed");
         services.AddHttpLogging(o =>
         {
-            // Method, path, status, duration: no headers, query strings or bodies, so no tokens or passwords.
-            o.LoggingFields = HttpLoggingFields.RequestMethod | HttpLoggingFields.RequestPath |
-                              HttpLoggingFields.ResponseStatusCode | HttpLoggingFields.Duration;
+            // Only when asked for. No path (it can carry an invitation token), query string or body;
+            // headers outside the default allow-list (Authorization, Cookie) are redacted.
+            o.LoggingFields = HttpLoggingFields.RequestMethod | HttpLoggingFields.RequestProtocol | HttpLoggingFields.RequestScheme |
+                              HttpLoggingFields.RequestHeaders | HttpLoggingFields.ResponseStatusCode |
+                              HttpLoggingFields.ResponseHeaders | HttpLoggingFields.Duration;
             o.CombineLogs = true;
         });
         services.AddHealthChecks().AddCheck<DatabaseReadyCheck>("database", tags: ["ready"]);
@@ -64,18 +67,23 @@ public static class OpsDashApp
             app.Lifetime.ApplicationStopped.Register(() => embedded.StopAsync().GetAwaiter().GetResult());
         }
 
+        app.UseMiddleware<RequestLogMiddleware>();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
-        app.UseHttpLogging();
+        if (detailedRequestLog)
+        {
+            app.UseHttpLogging();
+        }
+
         app.UseMiddleware<RequestSizeLimitMiddleware>(maxBodyBytes);
         app.UseAuthentication();
         app.UseMiddleware<TenantContextMiddleware>();
         app.UseRateLimiter();
         app.UseAuthorization();
 
-        app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
-        app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains("ready"), ResponseWriter = HealthResponse.WriteAsync });
-        app.MapOpenApi("/openapi/{documentName}.json");
+        app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false }).AllowAnonymous();
+        app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains("ready"), ResponseWriter = HealthResponse.WriteAsync }).AllowAnonymous();
+        app.MapOpenApi("/openapi/{documentName}.json").AllowAnonymous();
         app.UseSwaggerUI(o =>
         {
             o.RoutePrefix = "docs";
@@ -83,7 +91,7 @@ public static class OpsDashApp
         });
 
         var api = app.MapGroup("/api/v1")
-            .AddEndpointFilter<UnitOfWorkFilter>()
+            .WithUnitOfWork()
             .RequireRateLimiting(RateLimitPolicies.Api);
         foreach (var module in modules)
         {

@@ -1,6 +1,8 @@
 using System.Security.Claims;
 using System.Text;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.IdentityModel.Tokens;
 
@@ -31,7 +33,12 @@ public static class AuthenticationSetup
                     NameClaimType = "sub",
                 };
             });
-        services.AddAuthorization();
+        // Fail closed: an endpoint that says nothing requires a signed-in caller; anonymous ones say
+        // .AllowAnonymous() themselves. A request that matched no endpoint runs no handler, so it may
+        // go on to the static API explorer or to a plain 404.
+        services.AddAuthorization(o => o.FallbackPolicy = new AuthorizationPolicyBuilder()
+            .RequireAssertion(c => c.User.Identity?.IsAuthenticated == true || (c.Resource is HttpContext http && http.GetEndpoint() is null))
+            .Build());
         return services;
     }
 
