@@ -94,14 +94,18 @@ end $$;
 -- Whether an access token is still good: the user exists, the token carries the user's current
 -- security stamp, and its session (refresh family) has not been revoked. True when no user is in play.
 create function auth.access_token_is_current(p_user uuid, p_stamp integer, p_family uuid) returns boolean
-    language sql stable security definer
+    language plpgsql stable security definer
     set search_path = pg_catalog, pg_temp
     as $$
-        select p_user is null or (
-            exists (select 1 from auth.users u where u.id = p_user and u.security_stamp = p_stamp)
-            and not exists (select 1 from auth.refresh_tokens r
-                             where p_family is not null and r.family_id = p_family and r.revoked_at is not null))
-    $$;
+begin
+    -- plpgsql, not sql: it runs on every request and keeps its plans (see 0016).
+    if p_user is null then
+        return true;
+    end if;
+    return exists (select 1 from auth.users u where u.id = p_user and u.security_stamp = p_stamp)
+       and not exists (select 1 from auth.refresh_tokens r
+                        where p_family is not null and r.family_id = p_family and r.revoked_at is not null);
+end $$;
 
 -- changePassword for the caller: new hash, stamp bumped (ends every access token), every refresh
 -- token revoked (ends every session), recorded.
@@ -133,3 +137,34 @@ revoke execute on function auth.record_security_event(uuid, text, text, text), a
     auth.use_refresh_token(bytea, bytea, interval, text, text), auth.access_token_is_current(uuid, integer, uuid) from public;
 grant execute on function auth.finish_login(uuid, boolean, text, text), auth.use_refresh_token(bytea, bytea, interval, text, text),
     auth.access_token_is_current(uuid, integer, uuid) to opsdash_app;
+
+-- The first statement of an org-scoped request (0015), checking the access token as above instead
+-- of the password-change time. p_token_user is null when the server itself set the user.
+drop function organizations.enter_request(uuid, boolean, bigint, text);
+create function organizations.enter_request(
+    p_user_id uuid, p_system boolean, p_token_user uuid, p_stamp integer, p_session uuid, p_slug text)
+    returns table (session_is_current boolean, id uuid, slug text, name text, type text, billing_owner_user_id uuid, role text)
+    language plpgsql volatile
+    set search_path = pg_catalog, pg_temp
+    as $$
+begin
+    perform set_config('app.user_id', coalesce(p_user_id::text, ''), true),
+            set_config('app.org_id', '', true),
+            set_config('app.system', case when p_system then 'on' else '' end, true);
+    if not auth.access_token_is_current(p_token_user, p_stamp, p_session) then
+        return query select false, null::uuid, null::text, null::text, null::text, null::uuid, null::text;
+        return;
+    end if;
+    return query
+        select true, e.id, e.slug, e.name, e.type, e.billing_owner_user_id, e.role
+          from organizations.enter_org(p_slug) e;
+    if not found then
+        return query select true, null::uuid, null::text, null::text, null::text, null::uuid, null::text;
+    end if;
+end $$;
+
+revoke execute on function organizations.enter_request(uuid, boolean, uuid, integer, uuid, text) from public;
+grant execute on function organizations.enter_request(uuid, boolean, uuid, integer, uuid, text) to opsdash_app;
+
+-- Replaced by auth.access_token_is_current: the stamp is compared for equality, no clocks.
+drop function auth.session_is_current(uuid, bigint);

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Npgsql;
 using OpsDash.Host.Database;
+using OpsDash.SharedKernel.Database;
 
 namespace OpsDash.Host.Setup;
 
@@ -8,7 +9,7 @@ namespace OpsDash.Host.Setup;
 /// Ready when the database answers as the app role, every script on disk is applied, no applied
 /// script was edited or removed since, and no index is invalid. The reason goes in the description.
 /// </summary>
-internal sealed class DatabaseReadyCheck(NpgsqlDataSource dataSource, DatabaseSettings settings) : IHealthCheck
+internal sealed class DatabaseReadyCheck(AppDataSource dataSource, DatabaseSettings settings) : IHealthCheck
 {
     public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {

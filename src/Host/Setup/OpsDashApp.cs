@@ -45,11 +45,14 @@ public static class OpsDashApp
         });
         // Binding failures reach the one exception handler, which names the field (not a bare 400).
         services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
+        var detailedRequestLog = configuration.GetValue<bool>("RequestLog:Detailed");
         services.AddHttpLogging(o =>
         {
-            // Method, path, status, duration: no headers, query strings or bodies, so no tokens or passwords.
-            o.LoggingFields = HttpLoggingFields.RequestMethod | HttpLoggingFields.RequestPath |
-                              HttpLoggingFields.ResponseStatusCode | HttpLoggingFields.Duration;
+            // Only when asked for. No path (it can carry an invitation token), query string or body;
+            // headers outside the default allow-list (Authorization, Cookie) are redacted.
+            o.LoggingFields = HttpLoggingFields.RequestMethod | HttpLoggingFields.RequestProtocol | HttpLoggingFields.RequestScheme |
+                              HttpLoggingFields.RequestHeaders | HttpLoggingFields.ResponseStatusCode |
+                              HttpLoggingFields.ResponseHeaders | HttpLoggingFields.Duration;
             o.CombineLogs = true;
         });
         services.AddHealthChecks().AddCheck<DatabaseReadyCheck>("database", tags: ["ready"]);
@@ -68,9 +71,14 @@ public static class OpsDashApp
         }
 
         app.UseKnownProxies(configuration);
+        app.UseMiddleware<RequestLogMiddleware>();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
-        app.UseHttpLogging();
+        if (detailedRequestLog)
+        {
+            app.UseHttpLogging();
+        }
+
         app.UseMiddleware<RequestSizeLimitMiddleware>(maxBodyBytes);
         app.UseMiddleware<NulRejectingQueryMiddleware>();
         app.UseAuthentication();
@@ -78,9 +86,9 @@ public static class OpsDashApp
         app.UseRateLimiter();
         app.UseAuthorization();
 
-        app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
-        app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains("ready"), ResponseWriter = HealthResponse.WriteAsync });
-        app.MapOpenApi("/openapi/{documentName}.json");
+        app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false }).AllowAnonymous();
+        app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains("ready"), ResponseWriter = HealthResponse.WriteAsync }).AllowAnonymous();
+        app.MapOpenApi("/openapi/{documentName}.json").AllowAnonymous();
         app.UseSwaggerUI(o =>
         {
             o.RoutePrefix = "docs";
@@ -88,7 +96,7 @@ public static class OpsDashApp
         });
 
         var api = app.MapGroup("/api/v1")
-            .AddEndpointFilter<UnitOfWorkFilter>()
+            .WithUnitOfWork()
             .RequireRateLimiting(RateLimitPolicies.Api);
         foreach (var module in modules)
         {

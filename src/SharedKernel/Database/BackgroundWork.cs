@@ -20,7 +20,16 @@ public static class BackgroundWork
     {
         await using var scope = scopes.CreateAsyncScope();
         scope.ServiceProvider.GetRequiredService<TenantContext>().EnterJob(orgId);
-        await work(scope.ServiceProvider);
-        await scope.ServiceProvider.GetRequiredService<DbSession>().CommitAsync(ct);
+        var session = scope.ServiceProvider.GetRequiredService<DbSession>();
+        session.BeginUnitOfWork();
+        try
+        {
+            await work(scope.ServiceProvider);
+            await session.CommitAsync(ct);
+        }
+        finally
+        {
+            session.EndUnitOfWork();
+        }
     }
 }

@@ -11,12 +11,12 @@ public static class DatabaseSetup
     {
         DefaultTypeMap.MatchNamesWithUnderscores = true;
         SqlMapper.AddTypeHandler(new StringArrayTypeHandler());
-        services.AddSingleton(_ => new NpgsqlDataSourceBuilder(appConnectionString) { Name = "opsdash-app" }.Build());
+        services.AddSingleton(_ => new AppDataSource(appConnectionString));
         services.AddScoped<TenantContext>();
-        // Internal type: module code cannot ask for the jobs role's connections; BackgroundWork chooses them.
+        // Internal types: module code cannot ask for a pool; BackgroundWork alone gets the jobs role's connections.
         services.AddSingleton(_ => new JobsDataSource(new NpgsqlDataSourceBuilder(jobsConnectionString) { Name = "opsdash-jobs" }.Build()));
-        services.AddScoped(sp => new DbSession(
-            sp.GetRequiredService<NpgsqlDataSource>(), sp.GetRequiredService<JobsDataSource>(), sp.GetRequiredService<TenantContext>()));
+        services.AddScoped(s => new DbSession(
+            s.GetRequiredService<AppDataSource>(), s.GetRequiredService<JobsDataSource>(), s.GetRequiredService<TenantContext>()));
         return services;
     }
 }

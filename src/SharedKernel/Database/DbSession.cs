@@ -2,13 +2,17 @@ using System.Data;
 using Dapper;
 using Npgsql;
 using OpsDash.SharedKernel.Errors;
+using OpsDash.SharedKernel.Tenancy;
 
 namespace OpsDash.SharedKernel.Database;
 
 /// <summary>
-/// One connection and one transaction for one unit of work (an HTTP request or a job).
-/// Opened on first use; the tenant context is applied in the same round trip as BEGIN
-/// (Npgsql sends a lazy BEGIN together with the next command).
+/// One connection and one transaction for one unit of work (an HTTP request or a job), the only way
+/// module code reaches the database. Work is refused outside a unit of work (opened by
+/// <see cref="UnitOfWorkFilter"/> and <see cref="BackgroundWork"/>) and after it ended, so a late
+/// query can never open a second transaction that nobody commits.
+/// The tenant context is applied in the same round trip as BEGIN (Npgsql sends a lazy BEGIN
+/// together with the next command).
 /// </summary>
 public sealed class DbSession : IAsyncDisposable
 {
@@ -21,13 +25,26 @@ public sealed class DbSession : IAsyncDisposable
                auth.access_token_is_current(@TokenUser, @Stamp, @SessionId) as session_is_current
         """;
 
-    private readonly NpgsqlDataSource _dataSource;
+    // Context, session check and org lookup in one statement: the first round trip of an org-scoped request.
+    private const string EnterRequestSql = """
+        select session_is_current, id, slug, name, type, billing_owner_user_id, role
+          from organizations.enter_request(@UserId, @System, @TokenUser, @Stamp, @SessionId, @Slug)
+        """;
+
+    private const string EnterOrgSql = """
+        select id, slug, name, type, billing_owner_user_id, role
+          from organizations.enter_org(@Slug)
+        """;
+
+    private readonly AppDataSource _dataSource;
     private readonly JobsDataSource _jobs;
     private readonly TenantContext _context;
     private NpgsqlConnection? _connection;
     private NpgsqlTransaction? _transaction;
+    private UnitOfWorkState _state;
+    private bool _failed;
 
-    internal DbSession(NpgsqlDataSource dataSource, JobsDataSource jobs, TenantContext context)
+    internal DbSession(AppDataSource dataSource, JobsDataSource jobs, TenantContext context)
     {
         _dataSource = dataSource;
         _jobs = jobs;
@@ -35,37 +52,37 @@ public sealed class DbSession : IAsyncDisposable
         _context.Changed += ApplyContextIfOpenAsync;
     }
 
-    public bool IsOpen => _transaction is not null;
-
-    public async Task<NpgsqlConnection> ConnectionAsync(CancellationToken ct = default)
+    private enum UnitOfWorkState
     {
-        if (_connection is not null)
-        {
-            return _connection;
-        }
-
-        // A job's unit of work runs as opsdash_jobs, the only role whose app.system = on counts in SQL.
-        _connection = await (_context.IsSystem ? _jobs.Source : _dataSource).OpenConnectionAsync(ct);
-        _transaction = await _connection.BeginTransactionAsync(IsolationLevel.ReadCommitted, ct);
-        await ApplyContextAsync(checkSession: true, ct);
-        return _connection;
+        NotStarted,
+        Active,
+        Ended,
     }
 
-    public async Task<IEnumerable<T>> QueryAsync<T>(string sql, object? param = null, CancellationToken ct = default) =>
-        await (await ConnectionAsync(ct)).QueryAsync<T>(Command(sql, param, ct));
+    public bool IsOpen => _transaction is not null;
 
-    public async Task<T?> QuerySingleOrDefaultAsync<T>(string sql, object? param = null, CancellationToken ct = default) =>
-        await (await ConnectionAsync(ct)).QuerySingleOrDefaultAsync<T>(Command(sql, param, ct));
+    /// <summary>Statements sent in this unit of work, COMMIT and ROLLBACK included (BEGIN rides with the first). For tests and diagnostics.</summary>
+    public int RoundTrips { get; private set; }
 
-    public async Task<T> QuerySingleAsync<T>(string sql, object? param = null, CancellationToken ct = default) =>
-        await (await ConnectionAsync(ct)).QuerySingleAsync<T>(Command(sql, param, ct));
+    public Task<IEnumerable<T>> QueryAsync<T>(string sql, object? param = null, CancellationToken ct = default) =>
+        RunAsync(c => c.QueryAsync<T>(Command(sql, param, ct)), ct);
 
-    public async Task<int> ExecuteAsync(string sql, object? param = null, CancellationToken ct = default) =>
-        await (await ConnectionAsync(ct)).ExecuteAsync(Command(sql, param, ct));
+    public Task<T?> QuerySingleOrDefaultAsync<T>(string sql, object? param = null, CancellationToken ct = default) =>
+        RunAsync(c => c.QuerySingleOrDefaultAsync<T>(Command(sql, param, ct)), ct);
 
-    public async Task<T?> ExecuteScalarAsync<T>(string sql, object? param = null, CancellationToken ct = default) =>
-        await (await ConnectionAsync(ct)).ExecuteScalarAsync<T>(Command(sql, param, ct));
+    public Task<T> QuerySingleAsync<T>(string sql, object? param = null, CancellationToken ct = default) =>
+        RunAsync(c => c.QuerySingleAsync<T>(Command(sql, param, ct)), ct);
 
+    public Task<int> ExecuteAsync(string sql, object? param = null, CancellationToken ct = default) =>
+        RunAsync(c => c.ExecuteAsync(Command(sql, param, ct)), ct);
+
+    public Task<T?> ExecuteScalarAsync<T>(string sql, object? param = null, CancellationToken ct = default) =>
+        RunAsync(c => c.ExecuteScalarAsync<T>(Command(sql, param, ct)), ct);
+
+    /// <summary>
+    /// Commits the open transaction, if any. Throws when PostgreSQL rolled it back instead (a statement
+    /// failed earlier and the error was swallowed), so that is never reported as success.
+    /// </summary>
     public async Task CommitAsync(CancellationToken ct = default)
     {
         if (_transaction is null)
@@ -73,8 +90,23 @@ public sealed class DbSession : IAsyncDisposable
             return;
         }
 
-        await _transaction.CommitAsync(ct);
-        await CloseAsync();
+        try
+        {
+            RoundTrips++;
+            if (_failed)
+            {
+                // PostgreSQL would answer this COMMIT with a silent ROLLBACK.
+                await _transaction.RollbackAsync(ct);
+                throw new InvalidOperationException(
+                    "The transaction was aborted by an earlier database error that was caught and ignored; it was rolled back, not committed.");
+            }
+
+            await _transaction.CommitAsync(ct);
+        }
+        finally
+        {
+            await CloseAsync();
+        }
     }
 
     public async Task RollbackAsync(CancellationToken ct = default)
@@ -84,14 +116,111 @@ public sealed class DbSession : IAsyncDisposable
             return;
         }
 
-        await _transaction.RollbackAsync(ct);
-        await CloseAsync();
+        try
+        {
+            RoundTrips++;
+            await _transaction.RollbackAsync(ct);
+        }
+        finally
+        {
+            await CloseAsync();
+        }
     }
 
     public async ValueTask DisposeAsync()
     {
         _context.Changed -= ApplyContextIfOpenAsync;
+        _state = UnitOfWorkState.Ended;
         await CloseAsync();
+    }
+
+    /// <summary>Opens the unit of work: database work is allowed from here until <see cref="EndUnitOfWork"/>.</summary>
+    internal void BeginUnitOfWork()
+    {
+        if (_state != UnitOfWorkState.NotStarted)
+        {
+            throw new InvalidOperationException("This scope already had its unit of work; a scope has exactly one.");
+        }
+
+        _state = UnitOfWorkState.Active;
+        RoundTrips = 0;
+    }
+
+    /// <summary>Ends the unit of work after its commit or rollback; any later database work throws.</summary>
+    internal void EndUnitOfWork() => _state = UnitOfWorkState.Ended;
+
+    /// <summary>
+    /// <c>organizations.enter_org</c>: resolves the slug among the caller's memberships and makes it the
+    /// transaction's org. As the unit of work's first statement it also applies the context and checks
+    /// the session, all in one round trip. Null: not a live org of the caller.
+    /// </summary>
+    internal async Task<OrgInfo?> EnterOrgAsync(string slug, CancellationToken ct)
+    {
+        if (_connection is not null)
+        {
+            return await QuerySingleOrDefaultAsync<OrgInfo>(EnterOrgSql, new { Slug = slug }, ct);
+        }
+
+        await OpenAsync(ct);
+        var row = await RunAsync(c => c.QuerySingleAsync<EnteredRequest>(new CommandDefinition(
+            EnterRequestSql,
+            new
+            {
+                _context.UserId,
+                System = _context.IsSystem,
+                TokenUser = _context.Token is not null ? _context.UserId : null,
+                Stamp = _context.Token?.SecurityStamp,
+                SessionId = _context.Token?.SessionId,
+                Slug = slug,
+            },
+            _transaction,
+            cancellationToken: ct)), ct);
+        if (!row.SessionIsCurrent)
+        {
+            throw SessionEnded();
+        }
+
+        return row.Id is { } id ? new OrgInfo(id, row.Slug!, row.Name!, row.Type!, row.BillingOwnerUserId!.Value, row.Role!) : null;
+    }
+
+    private static UnauthorizedException SessionEnded() => new("This session has ended (signed out, the password was changed, or the session was revoked); sign in again.");
+
+    private async Task<T> RunAsync<T>(Func<NpgsqlConnection, Task<T>> statement, CancellationToken ct)
+    {
+        if (_connection is null)
+        {
+            await OpenAsync(ct);
+            await ApplyContextAsync(checkSession: true, ct);
+        }
+
+        RoundTrips++;
+        try
+        {
+            return await statement(_connection!);
+        }
+        catch (PostgresException)
+        {
+            // Any error aborts a PostgreSQL transaction (there are no savepoints here).
+            _failed = true;
+            throw;
+        }
+    }
+
+    private async Task OpenAsync(CancellationToken ct)
+    {
+        switch (_state)
+        {
+            case UnitOfWorkState.NotStarted:
+                throw new InvalidOperationException(
+                    "Database work outside a unit of work: map the endpoint under /api/v1 (UnitOfWorkFilter) or run it through BackgroundWork.");
+            case UnitOfWorkState.Ended:
+                throw new InvalidOperationException(
+                    "Database work after the unit of work ended (its transaction was committed or rolled back): a streamed body or a late query would run in a transaction nobody commits.");
+        }
+
+        // A job's unit of work runs as opsdash_jobs, the only role whose app.system = on counts in SQL.
+        _connection = _context.IsSystem ? await _jobs.Source.OpenConnectionAsync(ct) : await _dataSource.OpenConnectionAsync(ct);
+        _transaction = await _connection.BeginTransactionAsync(IsolationLevel.ReadCommitted, ct);
     }
 
     private CommandDefinition Command(string sql, object? param, CancellationToken ct) =>
@@ -103,7 +232,7 @@ public sealed class DbSession : IAsyncDisposable
 
     private async Task ApplyContextAsync(bool checkSession, CancellationToken ct)
     {
-        var applied = await _connection!.QuerySingleAsync<(string UserId, string OrgId, string System, bool SessionIsCurrent)>(new CommandDefinition(
+        var applied = await RunAsync(c => c.QuerySingleAsync<(string UserId, string OrgId, string System, bool SessionIsCurrent)>(new CommandDefinition(
             ApplyContextSql,
             new
             {
@@ -115,10 +244,10 @@ public sealed class DbSession : IAsyncDisposable
                 SessionId = _context.Token?.SessionId,
             },
             _transaction,
-            cancellationToken: ct));
+            cancellationToken: ct)), ct);
         if (!applied.SessionIsCurrent)
         {
-            throw new UnauthorizedException("This session has ended (signed out, the password was changed, or the session was revoked); sign in again.");
+            throw SessionEnded();
         }
     }
 
@@ -135,5 +264,10 @@ public sealed class DbSession : IAsyncDisposable
             await _connection.DisposeAsync();
             _connection = null;
         }
+
+        _failed = false;
     }
+
+    private sealed record EnteredRequest(
+        bool SessionIsCurrent, Guid? Id, string? Slug, string? Name, string? Type, Guid? BillingOwnerUserId, string? Role);
 }

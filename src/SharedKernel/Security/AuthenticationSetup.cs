@@ -1,6 +1,9 @@
 using System.Security.Claims;
 using System.Text;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.IdentityModel.Tokens;
 
@@ -31,7 +34,13 @@ public static class AuthenticationSetup
                     NameClaimType = "sub",
                 };
             });
-        services.AddAuthorization();
+        // Fail closed: an endpoint that says nothing requires a signed-in caller; anonymous ones say
+        // .AllowAnonymous() themselves. A request that matched no route runs no handler of ours: it may
+        // go on to the static API explorer, a plain 404, or routing's own 405/415 answer (a bare
+        // Endpoint, not a RouteEndpoint), which must not turn into a misleading 401.
+        services.AddAuthorization(o => o.FallbackPolicy = new AuthorizationPolicyBuilder()
+            .RequireAssertion(c => c.User.Identity?.IsAuthenticated == true || (c.Resource is HttpContext http && http.GetEndpoint() is not RouteEndpoint))
+            .Build());
         return services;
     }
 

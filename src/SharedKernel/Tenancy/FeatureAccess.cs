@@ -17,17 +17,40 @@ public sealed class FeatureAccess(DbSession db, TenantContext tenant)
           from organizations.feature_access(@featureKey)
         """;
 
-    // Serialises creates of one feature in one org until commit, so two requests cannot both take the last slot.
-    private const string LockSql = "select pg_advisory_xact_lock(hashtextextended(@key, 0))";
+    // Also serialises creates of one feature in one org until commit (when the plan caps it), so two
+    // requests cannot both take the last slot; one round trip for both.
+    private const string AccessLockedSql = """
+        select plan_key, plan_enabled, limit_value, flag_enabled, allowed_roles, member_role
+          from organizations.feature_access_for_write(@featureKey)
+        """;
 
-    public async Task<FeatureStatus> GetAsync(string featureKey, CancellationToken ct = default) =>
-        await db.QuerySingleOrDefaultAsync<FeatureStatus>(AccessSql, new { featureKey }, ct)
-        ?? throw new NotFoundException("Organization not found.");
+    public Task<FeatureStatus> GetAsync(string featureKey, CancellationToken ct = default) => LoadAsync(AccessSql, featureKey, ct);
 
     /// <summary>Throws <see cref="FeatureUnavailableException"/> unless the plan, the org's flag and the caller's role allow the feature.</summary>
-    public async Task<FeatureStatus> RequireAsync(string featureKey, CancellationToken ct = default)
+    public async Task<FeatureStatus> RequireAsync(string featureKey, CancellationToken ct = default) =>
+        Require(featureKey, await GetAsync(featureKey, ct));
+
+    /// <summary>
+    /// Takes a transaction-scoped lock for (org, feature) when the plan caps it, counts with <paramref name="countCurrent"/>
+    /// and throws <see cref="LimitReachedException"/> when adding <paramref name="adding"/> would pass the plan's cap.
+    /// Call it in the same transaction as the insert it guards.
+    /// </summary>
+    public async Task CheckUsageLimitAsync(string featureKey, Func<Task<long>> countCurrent, long adding = 1, CancellationToken ct = default)
     {
-        var status = await GetAsync(featureKey, ct);
+        _ = tenant.OrgId ?? throw new InvalidOperationException("Usage limits need an org context.");
+        var status = Require(featureKey, await LoadAsync(AccessLockedSql, featureKey, ct));
+        if (status.LimitValue is { } limit && await countCurrent() + adding > limit)
+        {
+            throw new LimitReachedException(featureKey, limit);
+        }
+    }
+
+    private async Task<FeatureStatus> LoadAsync(string sql, string featureKey, CancellationToken ct) =>
+        await db.QuerySingleOrDefaultAsync<FeatureStatus>(sql, new { featureKey }, ct)
+        ?? throw new NotFoundException("Organization not found.");
+
+    private static FeatureStatus Require(string featureKey, FeatureStatus status)
+    {
         if (!status.PlanEnabled)
         {
             throw new FeatureUnavailableException(featureKey, $"'{featureKey}' is not included in the {status.PlanKey} plan.");
@@ -40,22 +63,6 @@ public sealed class FeatureAccess(DbSession db, TenantContext tenant)
         }
 
         return status;
-    }
-
-    /// <summary>
-    /// Takes a transaction-scoped lock for (org, feature), counts with <paramref name="countCurrent"/>
-    /// and throws <see cref="LimitReachedException"/> when adding <paramref name="adding"/> would pass the plan's cap.
-    /// Call it in the same transaction as the insert it guards.
-    /// </summary>
-    public async Task CheckUsageLimitAsync(string featureKey, Func<Task<long>> countCurrent, long adding = 1, CancellationToken ct = default)
-    {
-        var status = await RequireAsync(featureKey, ct);
-        var orgId = tenant.OrgId ?? throw new InvalidOperationException("Usage limits need an org context.");
-        await db.ExecuteAsync(LockSql, new { key = $"limit:{orgId}:{featureKey}" }, ct);
-        if (status.LimitValue is { } limit && await countCurrent() + adding > limit)
-        {
-            throw new LimitReachedException(featureKey, limit);
-        }
     }
 
     /// <summary>Endpoint filter form of <see cref="RequireAsync"/>.</summary>

@@ -7,16 +7,12 @@ namespace OpsDash.SharedKernel.Tenancy;
 
 /// <summary>
 /// The seed's <c>withOrg(slug)</c>: resolves <c>{slug}</c> among the caller's live memberships and
-/// makes it the transaction's org context, in one round trip. A slug the caller cannot see is 404,
-/// never 403, so org names do not leak.
+/// makes it the transaction's org context; as the request's first statement, in the same round trip
+/// as BEGIN, the tenant context and the session check. A slug the caller cannot see is 404, never
+/// 403, so org names do not leak.
 /// </summary>
 public sealed class OrgScopeFilter : IEndpointFilter
 {
-    private const string EnterOrgSql = """
-        select id, slug, name, type, billing_owner_user_id, role
-          from organizations.enter_org(@slug)
-        """;
-
     public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
     {
         var http = context.HttpContext;
@@ -29,7 +25,7 @@ public sealed class OrgScopeFilter : IEndpointFilter
 
         var slug = http.Request.RouteValues["slug"] as string ?? string.Empty;
         var db = services.GetRequiredService<DbSession>();
-        var org = await db.QuerySingleOrDefaultAsync<OrgInfo>(EnterOrgSql, new { slug }, http.RequestAborted)
+        var org = await db.EnterOrgAsync(slug, http.RequestAborted)
             ?? throw new NotFoundException("Organization not found.");
         tenant.RecordOrgApplied(org.Id);
         services.GetRequiredService<OrgContext>().Set(org);

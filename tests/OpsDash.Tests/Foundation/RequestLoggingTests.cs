@@ -8,9 +8,17 @@ namespace OpsDash.Tests.Foundation;
 
 public sealed class RequestLoggingTests(RequestLoggingTests.CapturingFactory factory) : IClassFixture<RequestLoggingTests.CapturingFactory>
 {
-    public sealed class CapturingFactory : OpsDashFactory
+    private const string RequestLogCategory = "OpsDash.SharedKernel.Http.RequestLogMiddleware";
+    private const string HttpLoggingCategory = "Microsoft.AspNetCore.HttpLogging.HttpLoggingMiddleware";
+
+    public class CapturingFactory : OpsDashFactory
     {
         public ConcurrentQueue<string> Lines { get; } = new();
+
+        /// <summary>Messages of the request log categories only, as "category: message".</summary>
+        public List<string> RequestLines(string containing) =>
+            [.. Lines.Where(l => (l.StartsWith(RequestLogCategory, StringComparison.Ordinal) || l.StartsWith(HttpLoggingCategory, StringComparison.Ordinal))
+                                 && l.Contains(containing, StringComparison.Ordinal))];
 
         protected override void ConfigureWebHost(IWebHostBuilder builder)
         {
@@ -37,16 +45,40 @@ public sealed class RequestLoggingTests(RequestLoggingTests.CapturingFactory fac
         Assert.DoesNotContain("secret-query-value", log, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Each_request_is_one_line_with_route_template_status_duration_user_and_round_trips()
+    {
+        var user = await factory.SignUpAsync("logged");
+
+        await user.Client.GetAsync($"/api/v1/orgs/{user.PersonalSlug}/members?secret=query-value");
+
+        var line = Assert.Single(factory.RequestLines("/api/v1/orgs/{slug}/members"));
+        Assert.StartsWith(RequestLogCategory, line, StringComparison.Ordinal);
+        Assert.Matches($@": GET /api/v1/orgs/\{{slug\}}/members 200 \d+\.\d ms user={user.Id} db=3$", line);
+        Assert.DoesNotContain('\n', line);
+        Assert.DoesNotContain(user.PersonalSlug, line, StringComparison.Ordinal);
+        Assert.DoesNotContain("query-value", line, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_path_carrying_a_token_is_logged_as_its_template()
+    {
+        await factory.CreateClient().GetAsync("/api/v1/invitations/secret-invitation-token-value");
+
+        Assert.Single(factory.RequestLines("/api/v1/invitations/{token}"));
+        Assert.DoesNotContain("secret-invitation-token-value", string.Join('\n', factory.Lines), StringComparison.Ordinal);
+    }
+
     private sealed class CapturingProvider(ConcurrentQueue<string> lines) : ILoggerProvider
     {
-        public ILogger CreateLogger(string categoryName) => new CapturingLogger(lines);
+        public ILogger CreateLogger(string categoryName) => new CapturingLogger(categoryName, lines);
 
         public void Dispose()
         {
         }
     }
 
-    private sealed class CapturingLogger(ConcurrentQueue<string> lines) : ILogger
+    private sealed class CapturingLogger(string category, ConcurrentQueue<string> lines) : ILogger
     {
         public IDisposable? BeginScope<TState>(TState state)
             where TState : notnull => null;
@@ -54,6 +86,27 @@ public sealed class RequestLoggingTests(RequestLoggingTests.CapturingFactory fac
         public bool IsEnabled(LogLevel logLevel) => true;
 
         public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
-            lines.Enqueue(formatter(state, exception) + " " + state);
+            lines.Enqueue($"{category}: {formatter(state, exception)}");
+    }
+}
+
+public sealed class DetailedRequestLoggingTests(DetailedRequestLoggingTests.DetailedFactory factory) : IClassFixture<DetailedRequestLoggingTests.DetailedFactory>
+{
+    public sealed class DetailedFactory : RequestLoggingTests.CapturingFactory
+    {
+        public DetailedFactory() => Set("RequestLog:Detailed", "true");
+    }
+
+    [Fact]
+    public async Task Configuration_adds_the_detailed_form_still_without_tokens()
+    {
+        var user = await factory.SignUpAsync("detailed");
+
+        await user.Client.GetAsync("/api/v1/me/orgs");
+
+        var log = string.Join('\n', factory.Lines);
+        Assert.Contains("Microsoft.AspNetCore.HttpLogging.HttpLoggingMiddleware: ", log, StringComparison.Ordinal);
+        Assert.Single(factory.RequestLines("GET /api/v1/me/orgs 200"));
+        Assert.DoesNotContain(user.AccessToken, log, StringComparison.Ordinal);
     }
 }

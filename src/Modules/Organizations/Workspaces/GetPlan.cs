@@ -10,20 +10,18 @@ internal static class GetPlan
 
     public sealed record Response(string PlanKey, string PlanName, int PriceCents, bool IsBillingOwner, IReadOnlyList<Feature> Features);
 
-    private sealed record PlanRow(string Key, string Name, int PriceCents);
-
+    // One statement: the plan row and every feature's line (plan_overview runs once, org_plan once).
     private const string PlanSql = """
-        select p.key, p.name, p.price_cents
+        select p.key as plan_key, p.name as plan_name, p.price_cents,
+               f.feature_key, f.description, f.is_counted, f.enabled, f.limit_value, f.used
           from organizations.plans p
-         where p.key = organizations.org_plan(@OrgId)
+         cross join organizations.plan_overview() f
+         where p.key = (select organizations.org_plan(@OrgId))
+         order by f.feature_key
         """;
 
-    private const string FeaturesSql = """
-        select feature_key, description, is_counted, enabled, limit_value, used
-          from organizations.plan_overview()
-        """;
-
-    private sealed record FeatureRow(string FeatureKey, string Description, bool IsCounted, bool Enabled, long? LimitValue, long? Used);
+    private sealed record Row(
+        string PlanKey, string PlanName, int PriceCents, string FeatureKey, string Description, bool IsCounted, bool Enabled, long? LimitValue, long? Used);
 
     public static void Map(IEndpointRouteBuilder org) =>
         org.MapGet("/plan", HandleAsync)
@@ -32,10 +30,9 @@ internal static class GetPlan
 
     private static async Task<Ok<Response>> HandleAsync(OrgContext org, TenantContext tenant, DbSession db, CancellationToken ct)
     {
-        var plan = await db.QuerySingleAsync<PlanRow>(PlanSql, new { OrgId = org.Id }, ct);
-        var features = (await db.QueryAsync<FeatureRow>(FeaturesSql, ct: ct))
-            .Select(f => new Feature(f.FeatureKey, f.Description, f.IsCounted, f.Enabled, f.LimitValue, f.Used))
-            .ToList();
-        return TypedResults.Ok(new Response(plan.Key, plan.Name, plan.PriceCents, org.Current.BillingOwnerUserId == tenant.UserId, features));
+        var rows = (await db.QueryAsync<Row>(PlanSql, new { OrgId = org.Id }, ct)).ToList();
+        var plan = rows.Count > 0 ? rows[0] : throw new NotFoundException("Organization not found.");
+        var features = rows.Select(f => new Feature(f.FeatureKey, f.Description, f.IsCounted, f.Enabled, f.LimitValue, f.Used)).ToList();
+        return TypedResults.Ok(new Response(plan.PlanKey, plan.PlanName, plan.PriceCents, org.Current.BillingOwnerUserId == tenant.UserId, features));
     }
 }

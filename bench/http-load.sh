@@ -1,0 +1,89 @@
+#!/usr/bin/env bash
+# Load figure for docs/performance.md: the Host (Release, embedded PostgreSQL in a fresh temp folder)
+# under wrk, side by side with pgbench running each endpoint's own SQL as opsdash_app (the database
+# floor). Loopback only; every run is bounded by DURATION. Needs root (embedded cluster) and Debian's
+# wrk and postgresql-15 packages (installed when missing).
+#
+#   bench/http-load.sh            # defaults: 16 connections, 2 threads, 10 s per endpoint
+#   CONNECTIONS=8 DURATION=20 bench/http-load.sh
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+CONNECTIONS="${CONNECTIONS:-16}"
+THREADS="${THREADS:-2}"
+DURATION="${DURATION:-10}"
+HTTP_PORT="${HTTP_PORT:-5180}"
+PG_PORT="${PG_PORT:-55433}"
+PG_BIN="${OPSDASH_PG_BIN:-/usr/lib/postgresql/15/bin}"
+SQL_DIR="${SQL_DIR:-bench/sql}"  # the statements each endpoint sends, one transaction per file
+
+command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk >/dev/null; }
+./scripts/ensure-prerequisites.sh
+dotnet build src/Host -c Release -nologo -v quiet >/dev/null
+
+WORK="$(mktemp -d /tmp/opsdash-bench.XXXXXX)"
+HOST_PID=""
+cleanup() {
+    if [ -n "$HOST_PID" ]; then kill "$HOST_PID" 2>/dev/null || true; wait "$HOST_PID" 2>/dev/null || true; fi
+    rm -rf "$WORK"
+}
+trap cleanup EXIT
+
+BASE="http://127.0.0.1:$HTTP_PORT"
+dotnet src/Host/bin/Release/net10.0/OpsDash.Host.dll \
+    --contentRoot "$PWD/src/Host" \
+    --urls "$BASE" \
+    --Database:Embedded:DataDirectory="$WORK/pg" \
+    --Database:Embedded:Port="$PG_PORT" \
+    --RateLimiting:Api:PermitLimit=1000000000 \
+    --RateLimiting:Auth:PermitLimit=1000000 \
+    >"$WORK/host.log" 2>&1 &
+HOST_PID=$!
+for _ in $(seq 1 120); do
+    curl -fs "$BASE/health/ready" >/dev/null 2>&1 && break
+    sleep 0.5
+done
+curl -fs "$BASE/health/ready" >/dev/null || { echo "Host did not become ready:"; tail -20 "$WORK/host.log"; exit 1; }
+
+json() { python3 -c "import json,sys; d=json.load(sys.stdin); print($1)"; }
+SIGNUP="$(curl -fs -H 'Content-Type: application/json' \
+    -d "{\"email\":\"bench-$RANDOM@example.test\",\"password\":\"correct horse battery\",\"fullName\":\"Bench\"}" \
+    "$BASE/api/v1/auth/signup")"
+TOKEN="$(echo "$SIGNUP" | json 'd["tokens"]["accessToken"]')"
+USER_ID="$(echo "$SIGNUP" | json 'd["userId"]')"
+SLUG="$(echo "$SIGNUP" | json 'd["personalOrgSlug"]')"
+ORG_ID="$(curl -fs -H "Authorization: Bearer $TOKEN" "$BASE/api/v1/me" | json 'd["currentOrgId"]')"
+IAT="$(echo "$TOKEN" | cut -d. -f2 | python3 -c "import base64,json,sys; s=sys.stdin.read().strip(); print(json.loads(base64.urlsafe_b64decode(s+'='*(-len(s)%4)))['iat'])")"
+
+echo "# $(date -u +%FT%TZ) $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)"
+echo "# wrk -t$THREADS -c$CONNECTIONS -d${DURATION}s; pgbench -j$THREADS -c$CONNECTIONS -T$DURATION -M ${PGBENCH_MODE:-prepared}, as opsdash_app"
+echo "# one-member personal org; Host in Release, request log at its default (one line per request, to a file)"
+
+wrk_rps() { # path
+    wrk -t"$THREADS" -c"$CONNECTIONS" -d"${DURATION}s" -H "Authorization: Bearer $TOKEN" "$BASE$1" \
+        | awk '/Requests\/sec/ {print $2} /Non-2xx/ {print "NON-2XX: " $0 > "/dev/stderr"}'
+}
+
+pgbench_tps() { # script file
+    "$PG_BIN/pgbench" -n -h 127.0.0.1 -p "$PG_PORT" -U opsdash_app -M "${PGBENCH_MODE:-prepared}" \
+        -j "$THREADS" -c "$CONNECTIONS" -T "$DURATION" \
+        -D uid="$USER_ID" -D org="$ORG_ID" -D slug="$SLUG" -D iat="$IAT" -f "$1" opsdash \
+        | awk '/^tps/ {print $3; exit}'
+}
+
+# Each endpoint's statements exactly as the Host sends them (bench/sql/*.sql), one transaction each.
+printf '%-28s %12s %14s %8s\n' endpoint "host req/s" "pgbench tx/s" ratio
+for spec in "members:/api/v1/orgs/$SLUG/members" "me-orgs:/api/v1/me/orgs" "plan:/api/v1/orgs/$SLUG/plan" "live:/health/live"; do
+    name="${spec%%:*}"
+    path="${spec#*:}"
+    host="$(wrk_rps "$path")"
+    if [ -f "$SQL_DIR/$name.sql" ]; then
+        db="$(pgbench_tps "$SQL_DIR/$name.sql")"
+        ratio="$(python3 -c "print(f'{$host / $db:.2f}')")"
+    else
+        db="-"; ratio="-"
+    fi
+    printf '%-28s %12s %14s %8s\n' "GET ${path/$SLUG/\{slug\}}" "$host" "$db" "$ratio"
+done
+db="$(PGOPTIONS="-c app.user_id=$USER_ID -c app.org_id=$ORG_ID" pgbench_tps $SQL_DIR/members-select.sql)"
+printf '%-28s %12s %14s %8s\n' "(members: one SELECT)" "-" "$db" "-"

@@ -1,0 +1,160 @@
+using System.Collections.Concurrent;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.DependencyInjection;
+using OpsDash.SharedKernel.Database;
+using OpsDash.SharedKernel.Tenancy;
+
+namespace OpsDash.Tests.Foundation;
+
+/// <summary>
+/// Database round trips per request kind, counted by DbSession (every statement, COMMIT and ROLLBACK
+/// included; BEGIN travels with the first statement). The budget: an org-scoped read 3, a write with a
+/// usage-limit check 5 for the kernel's part. See docs/performance.md.
+/// </summary>
+public sealed class RoundTripTests(RoundTripTests.CountingFactory factory) : IClassFixture<RoundTripTests.CountingFactory>
+{
+    public sealed class CountingFactory : OpsDashFactory
+    {
+        public ConcurrentDictionary<string, int> LastRoundTrips { get; } = new();
+
+        protected override void ConfigureWebHost(IWebHostBuilder builder)
+        {
+            base.ConfigureWebHost(builder);
+            builder.ConfigureServices(s => s.AddSingleton<IStartupFilter>(new Recorder(LastRoundTrips)));
+        }
+    }
+
+    [Fact]
+    public async Task An_org_scoped_read_takes_three_round_trips()
+    {
+        var user = await factory.SignUpAsync();
+
+        Assert.Equal(3, await RoundTripsAsync(user.Client, HttpMethod.Get, $"/api/v1/orgs/{user.PersonalSlug}/members"));
+        Assert.Equal(3, await RoundTripsAsync(user.Client, HttpMethod.Get, $"/api/v1/orgs/{user.PersonalSlug}/plan"));
+    }
+
+    [Fact]
+    public async Task A_read_outside_an_org_takes_three_round_trips()
+    {
+        var user = await factory.SignUpAsync();
+
+        Assert.Equal(3, await RoundTripsAsync(user.Client, HttpMethod.Get, "/api/v1/me"));
+        Assert.Equal(3, await RoundTripsAsync(user.Client, HttpMethod.Get, "/api/v1/me/orgs"));
+    }
+
+    [Fact]
+    public async Task An_org_the_caller_cannot_see_costs_two_round_trips()
+    {
+        var user = await factory.SignUpAsync();
+
+        Assert.Equal(2, await RoundTripsAsync(user.Client, HttpMethod.Get, "/api/v1/orgs/not-a-member-here/members", HttpStatusCode.NotFound));
+    }
+
+    [Fact]
+    public async Task An_anonymous_login_takes_six_round_trips()
+    {
+        var user = await factory.SignUpAsync();
+        var body = JsonContent.Create(new { email = user.Email, password = user.Password });
+
+        // context, candidate, context as the user, reset failures, refresh token, commit
+        Assert.Equal(6, await RoundTripsAsync(factory.CreateClient(), HttpMethod.Post, "/api/v1/auth/login", HttpStatusCode.OK, body));
+    }
+
+    [Fact]
+    public async Task Inviting_a_member_takes_six_round_trips()
+    {
+        var owner = await factory.SignUpAsync("owner");
+        var org = await factory.CreateTeamOrgAsync(owner);
+        var body = JsonContent.Create(new { email = $"new-{Guid.NewGuid():N}@example.test", role = "member" });
+
+        // enter_request, members.create_invitation (rules, seat lock and count, insert), inviter's name,
+        // outbox, audit, commit
+        Assert.Equal(6, await RoundTripsAsync(owner.Client, HttpMethod.Post, $"/api/v1/orgs/{org.Slug}/invitations", HttpStatusCode.Created, body));
+    }
+
+    [Fact]
+    public async Task The_kernel_part_of_a_write_with_a_usage_limit_takes_five_round_trips()
+    {
+        // The shape every module's create slice has (README, "How to add a slice"): org entry,
+        // CheckUsageLimitAsync (feature access with the lock in one statement, then the count), the insert, commit.
+        var owner = await factory.SignUpAsync("writer");
+        var org = await factory.CreateTeamOrgAsync(owner);
+        await using var scope = factory.Services.CreateAsyncScope();
+        var services = scope.ServiceProvider;
+        await services.GetRequiredService<TenantContext>().SetUserAsync(owner.Id);
+        var db = services.GetRequiredService<DbSession>();
+        db.BeginUnitOfWork();
+
+        var entered = await db.EnterOrgAsync(org.Slug, CancellationToken.None);
+        services.GetRequiredService<TenantContext>().RecordOrgApplied(entered!.Id);
+        await services.GetRequiredService<FeatureAccess>().CheckUsageLimitAsync(
+            "members:seats", () => db.QuerySingleAsync<long>("select count(*) from members.org_members where org_id = @Id", new { entered.Id }));
+        await services.GetRequiredService<AuditLog>().WriteAsync("member.invited", "invitation", Guid.NewGuid());
+        await db.CommitAsync();
+        db.EndUnitOfWork();
+
+        Assert.Equal(5, db.RoundTrips);
+    }
+
+    [Fact]
+    public async Task A_usage_limit_check_locks_only_a_capped_feature()
+    {
+        var owner = await factory.SignUpAsync("locks");
+        var free = await factory.CreateTeamOrgAsync(owner);
+        var other = await factory.SignUpAsync("rich");
+        var enterprise = await factory.CreateTeamOrgAsync(other, plan: "enterprise");
+
+        Assert.Equal(1, await AdvisoryLocksDuringCheckAsync(owner, free));       // free: 3 seats
+        Assert.Equal(0, await AdvisoryLocksDuringCheckAsync(other, enterprise)); // enterprise: unlimited
+    }
+
+    private async Task<long> AdvisoryLocksDuringCheckAsync(TestUser user, TestOrg org)
+    {
+        await using var scope = factory.Services.CreateAsyncScope();
+        var services = scope.ServiceProvider;
+        await services.GetRequiredService<TenantContext>().SetUserAsync(user.Id);
+        var db = services.GetRequiredService<DbSession>();
+        db.BeginUnitOfWork();
+        try
+        {
+            var entered = await db.EnterOrgAsync(org.Slug, CancellationToken.None);
+            services.GetRequiredService<TenantContext>().RecordOrgApplied(entered!.Id);
+            await services.GetRequiredService<FeatureAccess>().CheckUsageLimitAsync("members:seats", () => Task.FromResult(0L));
+            return await db.QuerySingleAsync<long>(
+                "select count(*) from pg_locks where locktype = 'advisory' and pid = pg_backend_pid()");
+        }
+        finally
+        {
+            await db.RollbackAsync();
+            db.EndUnitOfWork();
+        }
+    }
+
+    private async Task<int> RoundTripsAsync(
+        HttpClient client, HttpMethod method, string path, HttpStatusCode expected = HttpStatusCode.OK, HttpContent? body = null)
+    {
+        var response = await client.SendAsync(new HttpRequestMessage(method, path) { Content = body });
+        Assert.True(expected == response.StatusCode, $"{method} {path}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
+        return factory.LastRoundTrips[$"{method} {path}"];
+    }
+
+    private sealed class Recorder(ConcurrentDictionary<string, int> last) : IStartupFilter
+    {
+        public Action<IApplicationBuilder> Configure(Action<IApplicationBuilder> next) => app =>
+        {
+            // At response start the unit of work has ended (the filter commits before the result is written),
+            // and the client cannot have seen the response yet.
+            app.Use((context, inner) =>
+            {
+                context.Response.OnStarting(() =>
+                {
+                    last[$"{context.Request.Method} {context.Request.Path}"] = context.RequestServices.GetRequiredService<DbSession>().RoundTrips;
+                    return Task.CompletedTask;
+                });
+                return inner(context);
+            });
+            next(app);
+        };
+    }
+}
