@@ -41,7 +41,10 @@ public static class OpsDashApp
         {
             o.SerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.CamelCase;
             o.SerializerOptions.DictionaryKeyPolicy = JsonNamingPolicy.CamelCase;
+            o.SerializerOptions.Converters.Add(new NulRejectingStringConverter());
         });
+        // Binding failures reach the one exception handler, which names the field (not a bare 400).
+        services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
         var detailedRequestLog = configuration.GetValue<bool>("RequestLog:Detailed");
         services.AddHttpLogging(o =>
         {
@@ -67,6 +70,7 @@ public static class OpsDashApp
             app.Lifetime.ApplicationStopped.Register(() => embedded.StopAsync().GetAwaiter().GetResult());
         }
 
+        app.UseKnownProxies(configuration);
         app.UseMiddleware<RequestLogMiddleware>();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
@@ -76,6 +80,7 @@ public static class OpsDashApp
         }
 
         app.UseMiddleware<RequestSizeLimitMiddleware>(maxBodyBytes);
+        app.UseMiddleware<NulRejectingQueryMiddleware>();
         app.UseAuthentication();
         app.UseMiddleware<TenantContextMiddleware>();
         app.UseRateLimiter();

@@ -15,6 +15,8 @@ public sealed class OrganizationsModule : IModule
         services.AddSingleton(configuration.GetSection(AccountSettings.SectionName).Get<AccountSettings>() ?? new AccountSettings());
         services.AddSingleton<Passwords>();
         services.AddScoped<Tokens>();
+        services.AddSingleton(AccountLinks.From(configuration));
+        services.AddScoped<EmailVerification>();
         services.AddScoped<IOrganizationDirectory, OrganizationDirectory>();
         services.AddValidatorsFromAssemblyOf<OrganizationsModule>();
     }

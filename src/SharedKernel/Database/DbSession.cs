@@ -22,13 +22,13 @@ public sealed class DbSession : IAsyncDisposable
         select set_config('app.user_id', @UserId, true) as user_id,
                set_config('app.org_id', @OrgId, true) as org_id,
                set_config('app.system', @System, true) as system,
-               auth.session_is_current(@UserUuid, @IssuedAtUnix) as session_is_current
+               auth.access_token_is_current(@TokenUser, @Stamp, @SessionId) as session_is_current
         """;
 
     // Context, session check and org lookup in one statement: the first round trip of an org-scoped request.
     private const string EnterRequestSql = """
         select session_is_current, id, slug, name, type, billing_owner_user_id, role
-          from organizations.enter_request(@UserId, @System, @IssuedAtUnix, @Slug)
+          from organizations.enter_request(@UserId, @System, @TokenUser, @Stamp, @SessionId, @Slug)
         """;
 
     private const string EnterOrgSql = """
@@ -168,7 +168,9 @@ public sealed class DbSession : IAsyncDisposable
             {
                 _context.UserId,
                 System = _context.IsSystem,
-                IssuedAtUnix = _context.TokenIssuedAt?.ToUnixTimeSeconds(),
+                TokenUser = _context.Token is not null ? _context.UserId : null,
+                Stamp = _context.Token?.SecurityStamp,
+                SessionId = _context.Token?.SessionId,
                 Slug = slug,
             },
             _transaction,
@@ -181,7 +183,7 @@ public sealed class DbSession : IAsyncDisposable
         return row.Id is { } id ? new OrgInfo(id, row.Slug!, row.Name!, row.Type!, row.BillingOwnerUserId!.Value, row.Role!) : null;
     }
 
-    private static UnauthorizedException SessionEnded() => new("This session has ended (the password was changed); sign in again.");
+    private static UnauthorizedException SessionEnded() => new("This session has ended (signed out, the password was changed, or the session was revoked); sign in again.");
 
     private async Task<T> RunAsync<T>(Func<NpgsqlConnection, Task<T>> statement, CancellationToken ct)
     {
@@ -237,8 +239,9 @@ public sealed class DbSession : IAsyncDisposable
                 UserId = _context.UserId?.ToString() ?? string.Empty,
                 OrgId = _context.OrgId?.ToString() ?? string.Empty,
                 System = _context.IsSystem ? "on" : string.Empty,
-                UserUuid = _context.UserId,
-                IssuedAtUnix = checkSession ? _context.TokenIssuedAt?.ToUnixTimeSeconds() : null,
+                TokenUser = checkSession && _context.Token is not null ? _context.UserId : null,
+                Stamp = _context.Token?.SecurityStamp,
+                SessionId = _context.Token?.SessionId,
             },
             _transaction,
             cancellationToken: ct)), ct);

@@ -19,13 +19,13 @@ public sealed class TenantContext
 
     internal event Func<Task>? Changed;
 
-    /// <summary>When the caller's access token was issued (its <c>iat</c>); null for users set by the server itself (signup, refresh).</summary>
-    public DateTimeOffset? TokenIssuedAt { get; private set; }
+    /// <summary>The caller's access token's stamp and session, checked on first database use; null for users set by the server itself (signup, refresh).</summary>
+    public AccessTokenSession? Token { get; private set; }
 
-    public Task SetUserAsync(Guid userId, DateTimeOffset? tokenIssuedAt = null)
+    public Task SetUserAsync(Guid userId, AccessTokenSession? token = null)
     {
         UserId = userId;
-        TokenIssuedAt = tokenIssuedAt;
+        Token = token;
         return RaiseChangedAsync();
     }
 
@@ -55,3 +55,6 @@ public sealed class TenantContext
 
     private Task RaiseChangedAsync() => Changed?.Invoke() ?? Task.CompletedTask;
 }
+
+/// <summary>What an access token claims about its session: the user's security stamp when issued and its refresh family.</summary>
+public sealed record AccessTokenSession(int? SecurityStamp, Guid? SessionId);

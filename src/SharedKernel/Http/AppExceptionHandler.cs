@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
@@ -49,11 +50,10 @@ internal sealed class AppExceptionHandler(IProblemDetailsService problems, ILogg
                 return problem;
             case BadHttpRequestException bad when bad.StatusCode == StatusCodes.Status413PayloadTooLarge:
                 return WithError(new ProblemDetails { Status = 413, Title = "Payload too large" }, ErrorCodes.PayloadTooLarge);
+            case BadHttpRequestException bad when bad.StatusCode == StatusCodes.Status415UnsupportedMediaType:
+                return WithError(new ProblemDetails { Status = 415, Title = "Unsupported media type", Detail = "Send the body as application/json." }, ErrorCodes.UnsupportedMediaType);
             case BadHttpRequestException bad:
-                return WithError(
-                    new HttpValidationProblemDetails(new Dictionary<string, string[]> { ["body"] = [bad.Message] })
-                    { Status = 400, Title = "Malformed request" },
-                    ErrorCodes.ValidationError);
+                return MalformedRequest(bad);
             case PostgresException pg:
                 return MapPostgres(pg);
             default:
@@ -69,10 +69,10 @@ internal sealed class AppExceptionHandler(IProblemDetailsService problems, ILogg
             new HttpValidationProblemDetails(new Dictionary<string, string[]> { [pg.Hint ?? "request"] = [pg.MessageText] })
             { Status = 400, Title = "Validation failed", Detail = pg.MessageText },
             ErrorCodes.ValidationError),
-        "OD403" => WithError(new ProblemDetails { Status = 403, Title = "Forbidden", Detail = pg.MessageText }, ErrorCodes.Forbidden),
+        "OD403" => WithReason(WithError(new ProblemDetails { Status = 403, Title = "Forbidden", Detail = pg.MessageText }, ErrorCodes.Forbidden), pg.Hint),
         "OD404" => WithError(new ProblemDetails { Status = 404, Title = "Not found", Detail = pg.MessageText }, ErrorCodes.NotFound),
-        "OD409" => WithError(new ProblemDetails { Status = 409, Title = "Conflict", Detail = pg.MessageText }, ErrorCodes.Conflict),
-        "OD402" => WithError(new ProblemDetails { Status = 403, Title = "Plan limit reached", Detail = pg.MessageText }, ErrorCodes.LimitReached),
+        "OD409" => WithReason(WithError(new ProblemDetails { Status = 409, Title = "Conflict", Detail = pg.MessageText }, ErrorCodes.Conflict), pg.Hint),
+        "OD402" => LimitReached(pg),
         PostgresErrorCodes.UniqueViolation => ConstraintFields.Of(pg) is { } field
             ? WithField(WithError(new ProblemDetails { Status = 409, Title = "Conflict", Detail = $"A record with the same '{field}' already exists." }, ErrorCodes.Conflict), field)
             : WithError(new ProblemDetails { Status = 409, Title = "Conflict", Detail = "A record with the same unique value already exists." }, ErrorCodes.Conflict),
@@ -86,6 +86,57 @@ internal sealed class AppExceptionHandler(IProblemDetailsService problems, ILogg
             WithError(new ProblemDetails { Status = 404, Title = "Not found", Detail = "A referenced record does not exist." }, ErrorCodes.NotFound),
         _ => WithError(new ProblemDetails { Status = 500, Title = "Internal server error" }, ErrorCodes.InternalError),
     };
+
+    // A body that does not bind names the JSON path that failed (e.g. a NUL in $.email gives "email").
+    private static HttpValidationProblemDetails MalformedRequest(BadHttpRequestException bad)
+    {
+        var json = bad.InnerException as JsonException;
+        var field = JsonPathToField(json?.Path) ?? "body";
+        var message = json is NulCharacterException nul ? nul.Message : bad.Message;
+        return WithError(
+            new HttpValidationProblemDetails(new Dictionary<string, string[]> { [field] = [message] }) { Status = 400, Title = "Malformed request" },
+            ErrorCodes.ValidationError);
+    }
+
+    private static string? JsonPathToField(string? path)
+    {
+        if (string.IsNullOrEmpty(path) || path == "$")
+        {
+            return null;
+        }
+
+        var field = path.StartsWith("$.", StringComparison.Ordinal) ? path[2..] : path.TrimStart('$');
+        return field.Length == 0 ? null : char.ToLowerInvariant(field[0]) + field[1..];
+    }
+
+    // OD402 carries 'feature;cap' in HINT (db/scripts/README.md; Npgsql redacts DETAIL), so a limit
+    // enforced in SQL answers exactly like LimitReachedException.
+    private static ProblemDetails LimitReached(PostgresException pg)
+    {
+        var problem = WithError(new ProblemDetails { Status = 403, Title = "Plan limit reached", Detail = pg.MessageText }, ErrorCodes.LimitReached);
+        var parts = (pg.Hint ?? string.Empty).Split(';');
+        if (parts[0].Length > 0)
+        {
+            problem.Extensions["feature"] = parts[0];
+        }
+
+        if (parts.Length > 1 && long.TryParse(parts[1], out var limit))
+        {
+            problem.Extensions["limit"] = limit;
+        }
+
+        return problem;
+    }
+
+    private static ProblemDetails WithReason(ProblemDetails problem, string? reason)
+    {
+        if (reason is { Length: > 0 })
+        {
+            problem.Extensions["reason"] = reason;
+        }
+
+        return problem;
+    }
 
     // Names the field, never the constraint: clients see "email", not "ck_users_email".
     private static HttpValidationProblemDetails InvalidValue(string field, string message) =>

@@ -3,6 +3,7 @@ using System.Text;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.IdentityModel.Tokens;
 
@@ -34,10 +35,11 @@ public static class AuthenticationSetup
                 };
             });
         // Fail closed: an endpoint that says nothing requires a signed-in caller; anonymous ones say
-        // .AllowAnonymous() themselves. A request that matched no endpoint runs no handler, so it may
-        // go on to the static API explorer or to a plain 404.
+        // .AllowAnonymous() themselves. A request that matched no route runs no handler of ours: it may
+        // go on to the static API explorer, a plain 404, or routing's own 405/415 answer (a bare
+        // Endpoint, not a RouteEndpoint), which must not turn into a misleading 401.
         services.AddAuthorization(o => o.FallbackPolicy = new AuthorizationPolicyBuilder()
-            .RequireAssertion(c => c.User.Identity?.IsAuthenticated == true || (c.Resource is HttpContext http && http.GetEndpoint() is null))
+            .RequireAssertion(c => c.User.Identity?.IsAuthenticated == true || (c.Resource is HttpContext http && http.GetEndpoint() is not RouteEndpoint))
             .Build());
         return services;
     }
@@ -50,11 +52,20 @@ public static class AuthenticationSetup
             : throw new InvalidOperationException("Auth:Jwt:SigningKey must be at least 32 bytes.");
     }
 
+    /// <summary>The access token's session: the refresh token family it was issued in.</summary>
+    public const string SessionClaim = "sid";
+
+    /// <summary>The user's security stamp when the access token was issued; bumped by a password change.</summary>
+    public const string StampClaim = "stamp";
+
+    public static Guid? SessionId(this ClaimsPrincipal principal) =>
+        Guid.TryParse(principal.FindFirstValue(SessionClaim), out var id) ? id : null;
+
+    public static int? SecurityStamp(this ClaimsPrincipal principal) =>
+        int.TryParse(principal.FindFirstValue(StampClaim), System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out var stamp) ? stamp : null;
+
     /// <summary>The authenticated user's id (the token's <c>sub</c>), or null.</summary>
     public static Guid? UserId(this ClaimsPrincipal principal) =>
         Guid.TryParse(principal.FindFirstValue("sub"), out var id) ? id : null;
 
-    /// <summary>The token's <c>iat</c>, or null.</summary>
-    public static DateTimeOffset? IssuedAt(this ClaimsPrincipal principal) =>
-        long.TryParse(principal.FindFirstValue("iat"), out var seconds) ? DateTimeOffset.FromUnixTimeSeconds(seconds) : null;
 }

@@ -14,4 +14,10 @@ public sealed class JwtSettings
     public int AccessTokenMinutes { get; set; } = 15;
 
     public int RefreshTokenDays { get; set; } = 30;
+
+    /// <summary>Absolute lifetime of a session (a refresh token family), however often it is refreshed.</summary>
+    public int RefreshFamilyDays { get; set; } = 90;
+
+    /// <summary>How long a used refresh token still yields the same successor (two tabs refreshing at once).</summary>
+    public int RefreshReuseSeconds { get; set; } = 30;
 }

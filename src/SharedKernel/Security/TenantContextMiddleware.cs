@@ -10,7 +10,7 @@ public sealed class TenantContextMiddleware(RequestDelegate next)
     {
         if (context.User.UserId() is { } userId)
         {
-            await tenant.SetUserAsync(userId, context.User.IssuedAt());
+            await tenant.SetUserAsync(userId, new AccessTokenSession(context.User.SecurityStamp(), context.User.SessionId()));
         }
 
         await next(context);

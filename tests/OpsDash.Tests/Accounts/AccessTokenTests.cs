@@ -23,6 +23,25 @@ public sealed class AccessTokenTests(OpsDashFactory factory) : IClassFixture<Ops
     }
 
     [Fact]
+    public async Task A_well_signed_token_without_the_users_current_security_stamp_is_401()
+    {
+        var user = await factory.SignUpAsync("stampless");
+        var now = DateTime.UtcNow;
+        var token = new JsonWebTokenHandler().CreateToken(new SecurityTokenDescriptor
+        {
+            Issuer = Issuer,
+            Audience = Audience,
+            Subject = new ClaimsIdentity([new Claim("sub", user.Id.ToString()), new Claim("stamp", "7", ClaimValueTypes.Integer32)]),
+            IssuedAt = now,
+            NotBefore = now,
+            Expires = now.AddMinutes(10),
+            SigningCredentials = new SigningCredentials(new SymmetricSecurityKey(Encoding.UTF8.GetBytes(OpsDashFactory.SigningKey)), SecurityAlgorithms.HmacSha256),
+        });
+
+        await (await factory.ClientWith(token).GetAsync("/api/v1/me")).AssertProblemAsync(HttpStatusCode.Unauthorized, "unauthorized");
+    }
+
+    [Fact]
     public async Task Missing_token_is_401()
     {
         var response = await factory.CreateClient().GetAsync("/api/v1/me");
@@ -122,7 +141,8 @@ public sealed class AccessTokenTests(OpsDashFactory factory) : IClassFixture<Ops
         {
             Issuer = issuer,
             Audience = audience,
-            Subject = new ClaimsIdentity([new Claim("sub", userId.ToString()), new Claim("jti", Guid.NewGuid().ToString())]),
+            // A fresh account's security stamp is 0; a token without one is not a session of ours.
+            Subject = new ClaimsIdentity([new Claim("sub", userId.ToString()), new Claim("jti", Guid.NewGuid().ToString()), new Claim("stamp", "0", ClaimValueTypes.Integer32)]),
             IssuedAt = iat,
             NotBefore = iat,
             Expires = expires ?? iat.AddMinutes(10),

@@ -15,6 +15,15 @@ internal static class AuthApi
     public static Task<HttpResponseMessage> LogOutAsync(this OpsDashFactory factory, string refreshToken) =>
         factory.CreateClient().PostAsJsonAsync("/api/v1/auth/logout", new { refreshToken });
 
+    /// <summary>Moves a used refresh token's use back a minute, past the reuse interval, as if time had passed.</summary>
+    public static async Task AgeRefreshUseAsync(this OpsDashFactory factory, string refreshToken)
+    {
+        await using var owner = await factory.OpenOwnerAsync();
+        await owner.ExecuteAsync(
+            "update auth.refresh_tokens set used_at = used_at - interval '1 minute' where token_hash = sha256(convert_to(@refreshToken, 'UTF8'))",
+            new { refreshToken });
+    }
+
     public static async Task<(string Access, string Refresh)> TokensAsync(this HttpResponseMessage response)
     {
         var body = await response.JsonAsync();

@@ -2,7 +2,7 @@ namespace OpsDash.Tests.Accounts;
 
 public sealed class AuthRateLimitFactory : OpsDashFactory
 {
-    public const int AuthPermits = 4;
+    public const int AuthPermits = 6;
 
     public AuthRateLimitFactory() => Set("RateLimiting:Auth:PermitLimit", AuthPermits.ToString(System.Globalization.CultureInfo.InvariantCulture));
 }
@@ -13,10 +13,10 @@ public sealed class AuthRateLimitTests(AuthRateLimitFactory factory) : IClassFix
     [Fact]
     public async Task Auth_endpoints_share_a_strict_limit_that_other_endpoints_do_not_count_against()
     {
-        var user = await factory.SignUpAsync("limited"); // permit 1
-        Assert.Equal(HttpStatusCode.OK, (await factory.LogInAsync(user.Email, user.Password)).StatusCode); // 2
-        Assert.Equal(HttpStatusCode.OK, (await factory.RefreshAsync(user.RefreshToken)).StatusCode); // 3
-        await (await factory.LogInAsync(user.Email, "wrong password")).AssertProblemAsync(HttpStatusCode.Unauthorized, "unauthorized"); // 4
+        var user = await factory.SignUpAsync("limited"); // permits 1-3: signup, verify-email, login
+        Assert.Equal(HttpStatusCode.OK, (await factory.LogInAsync(user.Email, user.Password)).StatusCode); // 4
+        Assert.Equal(HttpStatusCode.OK, (await factory.RefreshAsync(user.RefreshToken)).StatusCode); // 5
+        await (await factory.LogInAsync(user.Email, "wrong password")).AssertProblemAsync(HttpStatusCode.Unauthorized, "unauthorized"); // 6
 
         var limited = await factory.LogInAsync(user.Email, user.Password);
 

@@ -24,6 +24,7 @@ public sealed class RefreshAndLogOutTests(OpsDashFactory factory) : IClassFixtur
             Assert.Null(rows[1].RevokedAt);
         }
 
+        await factory.AgeRefreshUseAsync(user.RefreshToken); // past the reuse interval
         await (await factory.RefreshAsync(user.RefreshToken)).AssertProblemAsync(HttpStatusCode.Unauthorized, "unauthorized");
     }
 
@@ -46,6 +47,7 @@ public sealed class RefreshAndLogOutTests(OpsDashFactory factory) : IClassFixtur
         var user = await factory.SignUpAsync("replay");
         var otherSession = await (await factory.LogInAsync(user.Email, user.Password)).TokensAsync();
         var newest = await (await factory.RefreshAsync(user.RefreshToken)).TokensAsync();
+        await factory.AgeRefreshUseAsync(user.RefreshToken); // past the reuse interval
 
         var replay = await factory.RefreshAsync(user.RefreshToken);
 

@@ -1,3 +1,5 @@
+using OpsDash.Tests.Hardening;
+
 namespace OpsDash.Tests.Accounts;
 
 public sealed class SignUpTests(OpsDashFactory factory) : IClassFixture<OpsDashFactory>
@@ -61,7 +63,7 @@ public sealed class SignUpTests(OpsDashFactory factory) : IClassFixture<OpsDashF
         var response = await factory.CreateClient().PostAsJsonAsync("/api/v1/auth/signup",
             new { email, password = TestUsers.DefaultPassword, plan = "enterprise", role = "admin", orgId = Guid.NewGuid() });
 
-        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
         await using var owner = await factory.OpenOwnerAsync();
         Assert.Equal("free", await owner.ExecuteScalarAsync<string>("""
             select s.plan_key from organizations.subscriptions s
@@ -72,13 +74,48 @@ public sealed class SignUpTests(OpsDashFactory factory) : IClassFixture<OpsDashF
     }
 
     [Fact]
-    public async Task Duplicate_email_is_a_conflict()
+    public async Task An_existing_address_gets_the_same_answer_and_its_owner_a_notice_instead_of_a_second_account()
     {
         var user = await factory.SignUpAsync();
+        var fresh = $"fresh-{Guid.NewGuid():N}@example.test";
 
-        var response = await factory.CreateClient().PostAsJsonAsync("/api/v1/auth/signup", new { email = user.Email.ToUpperInvariant(), password = TestUsers.DefaultPassword });
+        var existing = await factory.CreateClient().PostAsJsonAsync("/api/v1/auth/signup", new { email = user.Email.ToUpperInvariant(), password = "another passphrase" });
+        var created = await factory.CreateClient().PostAsJsonAsync("/api/v1/auth/signup", new { email = fresh, password = "another passphrase" });
 
-        await response.AssertProblemAsync(HttpStatusCode.Conflict, "conflict");
+        Assert.Equal(HttpStatusCode.Accepted, existing.StatusCode);
+        Assert.Equal(HttpStatusCode.Accepted, created.StatusCode);
+        var existingBody = (await existing.JsonAsync()).GetProperty("status").GetString();
+        Assert.Equal((await created.JsonAsync()).GetProperty("status").GetString(), existingBody);
+        Assert.Equal(1, await factory.OwnerCountAsync("select count(*) from auth.users where email = @Email", new { Email = user.Email.ToLowerInvariant() }));
+        Assert.Equal(1, await factory.OwnerCountAsync(
+            "select count(*) from core.outbox_messages where type = 'email.signup_existing_account' and payload->>'to' = @Email", new { Email = user.Email.ToLowerInvariant() }));
+        // The original password still works; the attempt changed nothing.
+        Assert.Equal(HttpStatusCode.OK, (await factory.LogInAsync(user.Email, user.Password)).StatusCode);
+    }
+
+    [Fact]
+    public async Task Two_signups_of_one_new_address_at_once_make_one_account_and_the_same_answer()
+    {
+        var email = $"twice-{Guid.NewGuid():N}@example.test";
+        var client = factory.CreateClient();
+
+        var responses = await Task.WhenAll(Enumerable.Range(0, 4).Select(_ =>
+            client.PostAsJsonAsync("/api/v1/auth/signup", new { email, password = TestUsers.DefaultPassword })));
+
+        Assert.All(responses, r => Assert.Equal(HttpStatusCode.Accepted, r.StatusCode));
+        Assert.Equal(1, await factory.OwnerCountAsync("select count(*) from auth.users where email = @email", new { email }));
+    }
+
+    [Theory]
+    [InlineData("has space@example.test")]
+    [InlineData("two@@example.test")]
+    [InlineData("no-at-sign")]
+    public async Task Emails_the_database_would_refuse_are_refused_by_validation(string email)
+    {
+        var response = await factory.CreateClient().PostAsJsonAsync("/api/v1/auth/signup", new { email, password = TestUsers.DefaultPassword });
+
+        var body = await response.AssertProblemAsync(HttpStatusCode.BadRequest, "validation_error");
+        Assert.True(body.GetProperty("errors").TryGetProperty("email", out _));
     }
 
     [Fact]

@@ -18,6 +18,7 @@ public sealed class FailClosedTests(OpsDashFactory factory) : IClassFixture<OpsD
         "POST /api/v1/auth/login",               // getting the first token
         "POST /api/v1/auth/refresh",             // the access token has expired by then
         "POST /api/v1/auth/logout",              // possession of the refresh token is the proof
+        "POST /api/v1/auth/verify-email",        // the emailed token is the credential
         "GET /api/v1/invitations/{token}",       // the invitee's landing page, before signing up
         "ANY /health/live",                      // probes
         "ANY /health/ready",

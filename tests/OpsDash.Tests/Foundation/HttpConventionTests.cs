@@ -65,65 +65,13 @@ public sealed class HttpConventionTests(OpsDashFactory factory) : IClassFixture<
     [Fact]
     public async Task Json_is_camel_case()
     {
-        var response = await factory.CreateClient().PostAsJsonAsync("/api/v1/auth/signup",
-            new { email = $"camel-{Guid.NewGuid():N}@example.test", password = TestUsers.DefaultPassword });
+        var user = await factory.SignUpAsync("camel");
+
+        var response = await factory.CreateClient().PostAsJsonAsync("/api/v1/auth/login", new { email = user.Email, password = user.Password });
 
         var text = await response.Content.ReadAsStringAsync();
-        Assert.Contains("\"userId\"", text, StringComparison.Ordinal);
         Assert.Contains("\"accessToken\"", text, StringComparison.Ordinal);
-    }
-}
-
-public sealed class RateLimitTests(RateLimitTests.StrictFactory factory) : IClassFixture<RateLimitTests.StrictFactory>
-{
-    public sealed class StrictFactory : OpsDashFactory
-    {
-        public StrictFactory() => Set("RateLimiting:Auth:PermitLimit", "3");
-    }
-
-    [Fact]
-    public async Task Past_the_limit_the_api_answers_429_with_retry_after()
-    {
-        var client = factory.CreateClient();
-        var login = new { email = "nobody@example.test", password = "whatever-it-is" };
-        for (var i = 0; i < 3; i++)
-        {
-            Assert.Equal(HttpStatusCode.Unauthorized, (await client.PostAsJsonAsync("/api/v1/auth/login", login)).StatusCode);
-        }
-
-        var limited = await client.PostAsJsonAsync("/api/v1/auth/login", login);
-
-        await limited.AssertProblemAsync(HttpStatusCode.TooManyRequests, "rate_limited");
-        Assert.True(limited.Headers.RetryAfter?.Delta > TimeSpan.Zero, "Retry-After missing");
-    }
-}
-
-public sealed class ReadinessTests(ReadinessTests.PendingScriptFactory factory) : IClassFixture<ReadinessTests.PendingScriptFactory>
-{
-    /// <summary>A Host whose scripts folder holds one script the database has not applied.</summary>
-    public sealed class PendingScriptFactory : OpsDashFactory
-    {
-        public override async Task InitializeAsync()
-        {
-            await base.InitializeAsync();
-            var folder = Directory.CreateTempSubdirectory("opsdash-pending-").FullName;
-            foreach (var file in Directory.GetFiles(TestDatabaseServer.ScriptsPath, "*.sql"))
-            {
-                File.Copy(file, Path.Combine(folder, Path.GetFileName(file)));
-            }
-
-            await File.WriteAllTextAsync(Path.Combine(folder, "9999_pending.sql"), "select 1;\n");
-            Set("Database:ScriptsPath", folder);
-        }
-    }
-
-    [Fact]
-    public async Task Ready_is_503_while_a_migration_is_pending_but_live_stays_200()
-    {
-        var client = factory.CreateClient();
-
-        Assert.Equal(HttpStatusCode.ServiceUnavailable, (await client.GetAsync("/health/ready")).StatusCode);
-        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/health/live")).StatusCode);
+        Assert.Contains("\"refreshToken\"", text, StringComparison.Ordinal);
     }
 }
 

@@ -102,11 +102,11 @@ public sealed class DetailedRequestLoggingTests(DetailedRequestLoggingTests.Deta
     {
         var user = await factory.SignUpAsync("detailed");
 
-        await user.Client.GetAsync("/api/v1/me");
+        await user.Client.GetAsync("/api/v1/me/orgs");
 
         var log = string.Join('\n', factory.Lines);
         Assert.Contains("Microsoft.AspNetCore.HttpLogging.HttpLoggingMiddleware: ", log, StringComparison.Ordinal);
-        Assert.Single(factory.RequestLines("GET /api/v1/me 200"));
+        Assert.Single(factory.RequestLines("GET /api/v1/me/orgs 200"));
         Assert.DoesNotContain(user.AccessToken, log, StringComparison.Ordinal);
     }
 }

@@ -10,26 +10,48 @@ public static class TestUsers
 {
     public const string DefaultPassword = "correct horse battery";
 
-    /// <summary>Signs up a fresh user through the real endpoint and returns an authenticated client.</summary>
-    public static async Task<TestUser> SignUpAsync(this OpsDashFactory factory, string? name = null, string password = DefaultPassword)
+    /// <summary>
+    /// Signs up a fresh user through the real endpoints (signup, the emailed verification link unless
+    /// <paramref name="verifyEmail"/> is false, login) and returns an authenticated client.
+    /// </summary>
+    public static async Task<TestUser> SignUpAsync(this OpsDashFactory factory, string? name = null, string password = DefaultPassword, bool verifyEmail = true)
     {
         var email = $"{name ?? "user"}-{Guid.NewGuid():N}@example.test";
         var anonymous = factory.CreateClient();
         var response = await anonymous.PostAsJsonAsync("/api/v1/auth/signup", new { email, password, fullName = name ?? "Test User" });
-        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
-        var body = await response.Content.ReadFromJsonAsync<JsonElement>();
-        var tokens = body.GetProperty("tokens");
+        Assert.True(response.StatusCode == HttpStatusCode.Accepted, await response.Content.ReadAsStringAsync());
+        if (verifyEmail)
+        {
+            var verify = await anonymous.PostAsJsonAsync("/api/v1/auth/verify-email", new { token = await factory.EmailedTokenAsync(email, "email.verify_email", "verifyUrl") });
+            Assert.Equal(HttpStatusCode.NoContent, verify.StatusCode);
+        }
+
+        var login = await anonymous.PostAsJsonAsync("/api/v1/auth/login", new { email, password });
+        Assert.Equal(HttpStatusCode.OK, login.StatusCode);
+        var tokens = await login.Content.ReadFromJsonAsync<JsonElement>();
         var access = tokens.GetProperty("accessToken").GetString()!;
         var client = factory.CreateClient();
         client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", access);
+        var me = await client.GetFromJsonAsync<JsonElement>("/api/v1/me");
         return new TestUser(
-            body.GetProperty("userId").GetGuid(),
+            me.GetProperty("id").GetGuid(),
             email,
             password,
-            body.GetProperty("personalOrgSlug").GetString()!,
+            me.GetProperty("currentOrgSlug").GetString()!,
             access,
             tokens.GetProperty("refreshToken").GetString()!,
             client);
+    }
+
+    /// <summary>The token at the end of the link in the newest outbox email of <paramref name="type"/> to <paramref name="email"/>.</summary>
+    public static async Task<string> EmailedTokenAsync(this OpsDashFactory factory, string email, string type, string linkField)
+    {
+        await using var db = await factory.OpenOwnerAsync();
+        var link = await db.ExecuteScalarAsync<string>(
+            "select payload->>@linkField from core.outbox_messages where type = @type and payload->>'to' = @email order by created_at desc limit 1",
+            new { linkField, type, email = email.ToLowerInvariant() });
+        Assert.False(string.IsNullOrEmpty(link), $"no {type} email to {email}");
+        return link![(link!.LastIndexOf('/') + 1)..];
     }
 
     public static async Task<JsonElement> JsonAsync(this HttpResponseMessage response) =>

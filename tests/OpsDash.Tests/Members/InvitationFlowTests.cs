@@ -205,7 +205,7 @@ public sealed class InvitationFlowTests(OpsDashFactory factory) : IClassFixture<
         Assert.Equal("already_member", problem.GetProperty("reason").GetString());
         Assert.Equal(0, await CountInvitations(org, member.StoredEmail()));
         Assert.Equal(0, await factory.ScalarAsync<int>(
-            "select count(*) from core.outbox_messages where payload->>'to' = @Email", new { Email = member.StoredEmail() }));
+            "select count(*) from core.outbox_messages where type = 'email.invitation' and payload->>'to' = @Email", new { Email = member.StoredEmail() }));
     }
 
     [Fact]

@@ -22,7 +22,9 @@ public sealed class OwnerRulesTests(OpsDashFactory factory) : IClassFixture<OpsD
         var owner = await factory.SignUpAsync("First");
         var org = await factory.CreateTeamOrgAsync(owner);
         var ownerId = await factory.MemberIdAsync(org, owner);
-        var (_, secondId) = await factory.NewMemberAsync(org, "owner");
+        var (second, secondId) = await factory.NewMemberAsync(org, "owner");
+        var transfer = await owner.Client.PostAsJsonAsync($"/api/v1/orgs/{org.Slug}/billing-owner", new { userId = second.Id });
+        Assert.Equal(HttpStatusCode.OK, transfer.StatusCode);
 
         Assert.Equal(HttpStatusCode.OK, (await owner.ChangeRoleAsync(org.Slug, ownerId, "admin")).StatusCode);
 

@@ -31,6 +31,16 @@ public sealed class OrganizationDirectoryTests(OpsDashFactory factory) : IClassF
     {
         await using var scope = factory.Services.CreateAsyncScope();
         await scope.ServiceProvider.GetRequiredService<TenantContext>().SetUserAsync(user.Id);
-        return await read(scope.ServiceProvider.GetRequiredService<IOrganizationDirectory>());
+        var db = scope.ServiceProvider.GetRequiredService<DbSession>();
+        db.BeginUnitOfWork();
+        try
+        {
+            return await read(scope.ServiceProvider.GetRequiredService<IOrganizationDirectory>());
+        }
+        finally
+        {
+            await db.RollbackAsync();
+            db.EndUnitOfWork();
+        }
     }
 }

@@ -1,3 +1,5 @@
+using OpsDash.SharedKernel.Security;
+
 namespace OpsDash.Modules.Members.Invitations;
 
 /// <summary>
@@ -18,7 +20,7 @@ internal static class AcceptInvitation
 
     private static async Task<Ok<Response>> HandleAsync(string token, DbSession db, CancellationToken ct)
     {
-        var hash = InvitationTokens.TryHash(token) ?? throw new NotFoundException("Invitation not found.");
+        var hash = OneTimeTokens.TryHash(token) ?? throw new NotFoundException("Invitation not found.");
         return TypedResults.Ok(await db.QuerySingleAsync<Response>(AcceptSql, new { TokenHash = hash }, ct));
     }
 }

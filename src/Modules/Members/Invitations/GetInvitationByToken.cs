@@ -1,3 +1,5 @@
+using OpsDash.SharedKernel.Security;
+
 namespace OpsDash.Modules.Members.Invitations;
 
 /// <summary>getInvitationByToken: what the invitation landing page shows. Anonymous: the token is the credential.</summary>
@@ -19,7 +21,7 @@ internal static class GetInvitationByToken
 
     private static async Task<Ok<Response>> HandleAsync(string token, DbSession db, CancellationToken ct)
     {
-        var hash = InvitationTokens.TryHash(token) ?? throw NotFound();
+        var hash = OneTimeTokens.TryHash(token) ?? throw NotFound();
         var invitation = await db.QuerySingleOrDefaultAsync<Response>(LookupSql, new { TokenHash = hash }, ct) ?? throw NotFound();
         return TypedResults.Ok(invitation);
     }

@@ -1,6 +1,6 @@
-using Npgsql;
 using OpsDash.Modules.Members.Contracts;
 using OpsDash.Modules.Organizations.Contracts;
+using OpsDash.SharedKernel.Security;
 
 namespace OpsDash.Modules.Members.Invitations;
 
@@ -11,8 +11,6 @@ namespace OpsDash.Modules.Members.Invitations;
 /// </summary>
 internal static class InviteMember
 {
-    public const string SeatsFeature = "members:seats";
-
     public sealed record Request(string Email, string Role);
 
     public sealed record Response(Guid Id, string Email, string Role, DateTime ExpiresAt, string AcceptUrl);
@@ -21,40 +19,18 @@ internal static class InviteMember
     {
         public Validator()
         {
-            RuleFor(r => r.Email).NotEmpty().MaximumLength(254).EmailAddress();
+            RuleFor(r => r.Email).AccountEmail();
             RuleFor(r => r.Role).ValidRole();
         }
     }
 
-    private sealed record Pending(Guid Id, bool Expired);
+    private sealed record Inserted(Guid Id, string Email, string Role, DateTime ExpiresAt);
 
-    private sealed record Inserted(Guid Id, DateTime ExpiresAt);
-
-    private const string IsMemberSql = """
-        select exists (select 1 from members.get_org_members(@OrgId) m where m.email = @Email)
-        """;
-
-    private const string PendingSql = """
-        select i.id, i.expires_at <= now() as expired
-          from members.invitations i
-         where i.org_id = @OrgId and i.email = @Email and i.accepted_at is null
-        """;
-
-    private const string DeleteExpiredSql = """
-        delete from members.invitations i
-         where i.org_id = @OrgId and i.id = @Id and i.accepted_at is null
-        """;
-
-    private const string SeatsUsedSql = """
-        select (select count(*) from members.org_members m where m.org_id = @OrgId)
-             + (select count(*) from members.invitations i
-                 where i.org_id = @OrgId and i.accepted_at is null and i.expires_at > now())
-        """;
-
-    private const string InsertSql = """
-        insert into members.invitations (org_id, email, role, token_hash, invited_by, expires_at)
-        values (@OrgId, @Email, @Role, @TokenHash, @InvitedBy, now() + make_interval(days => @Days))
-        returning id, expires_at
+    // The rules (admins invite, only owners invite owners, no personal workspaces, one pending
+    // invitation per email, the seat limit under its lock) are the database's: db/scripts/0021_members_invitation_rules.sql.
+    private const string CreateSql = """
+        select id, email, role, expires_at
+          from members.create_invitation(@Email, @Role, @TokenHash, make_interval(days => @Days))
         """;
 
     public static void Map(IEndpointRouteBuilder org) =>
@@ -65,62 +41,21 @@ internal static class InviteMember
             .WithSummary("Invite an email address to the organization with a role; returns the accept link.");
 
     private static async Task<Created<Response>> HandleAsync(
-        Request request, OrgContext org, DbSession db, TenantContext tenant, FeatureAccess features,
-        AuditLog audit, Outbox outbox, IOrganizationDirectory directory, MemberSettings settings, CancellationToken ct)
+        Request request, OrgContext org, DbSession db, AuditLog audit, Outbox outbox, IOrganizationDirectory directory,
+        MemberSettings settings, CancellationToken ct)
     {
-        if (org.Current.IsPersonal)
-        {
-            throw new ForbiddenException("A personal workspace has no other members. Create a team organization to invite people.");
-        }
-
-        if (request.Role == OrgRoles.Owner && org.Role != OrgRoles.Owner)
-        {
-            throw new ForbiddenException("Only owners can invite owners.");
-        }
-
-        var email = request.Email.Trim().ToLowerInvariant();
-        var key = new { OrgId = org.Id, Email = email };
-        if (await db.ExecuteScalarAsync<bool>(IsMemberSql, key, ct))
-        {
-            throw new ConflictException($"{email} is already a member of this organization.", "already_member");
-        }
-
-        if (await db.QuerySingleOrDefaultAsync<Pending>(PendingSql, key, ct) is { } pending)
-        {
-            if (!pending.Expired)
-            {
-                throw AlreadyInvited(email);
-            }
-
-            await db.ExecuteAsync(DeleteExpiredSql, new { OrgId = org.Id, pending.Id }, ct);
-        }
-
-        await features.CheckUsageLimitAsync(SeatsFeature, () => db.ExecuteScalarAsync<long>(SeatsUsedSql, new { OrgId = org.Id }, ct), ct: ct);
-
-        var (token, hash) = InvitationTokens.Create();
-        Inserted invitation;
-        try
-        {
-            invitation = await db.QuerySingleAsync<Inserted>(
-                InsertSql,
-                new { OrgId = org.Id, Email = email, request.Role, TokenHash = hash, InvitedBy = tenant.UserId, Days = settings.InvitationDays },
-                ct);
-        }
-        catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UniqueViolation && e.ConstraintName == "uq_invitations_email__pending")
-        {
-            throw AlreadyInvited(email);
-        }
+        var (token, hash) = OneTimeTokens.Create();
+        var invitation = await db.QuerySingleAsync<Inserted>(
+            CreateSql, new { request.Email, request.Role, TokenHash = hash, Days = settings.InvitationDays }, ct);
 
         var acceptUrl = settings.AcceptUrl(token);
         var inviterName = await directory.CallerDisplayNameAsync(ct);
-        await outbox.EnqueueAsync(new InvitationEmailRequested(email, org.Current.Name, inviterName, acceptUrl, invitation.ExpiresAt), ct);
-        await audit.WriteAsync("member.invited", "invitation", invitation.Id, new { email, role = request.Role }, ct);
+        await outbox.EnqueueAsync(
+            new InvitationEmailRequested(invitation.Email, org.Current.Name, inviterName, acceptUrl, invitation.ExpiresAt), ct);
+        await audit.WriteAsync("member.invited", "invitation", invitation.Id, new { email = invitation.Email, role = invitation.Role }, ct);
 
         return TypedResults.Created(
             $"/api/v1/orgs/{org.Current.Slug}/invitations",
-            new Response(invitation.Id, email, request.Role, invitation.ExpiresAt, acceptUrl));
+            new Response(invitation.Id, invitation.Email, invitation.Role, invitation.ExpiresAt, acceptUrl));
     }
-
-    private static ConflictException AlreadyInvited(string email) =>
-        new($"{email} already has a pending invitation; revoke it to send a new one.", "already_invited");
 }

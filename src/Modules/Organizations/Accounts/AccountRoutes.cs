@@ -11,10 +11,13 @@ internal static class AccountRoutes
         LogIn.Map(auth);
         RefreshTokens.Map(auth);
         LogOut.Map(auth);
+        VerifyEmail.Map(auth);
 
         var me = api.MapGroup("/me").WithTags("Me").RequireAuthorization();
         GetCurrentUser.Map(me);
         UpdateProfile.Map(me);
         ChangePassword.Map(me);
+        ResendEmailVerification.Map(me);
+        ListSecurityEvents.Map(me);
     }
 }

@@ -12,7 +12,18 @@ public sealed class AccountSettings
 
     public int MaxFailedLogins { get; set; } = 5;
 
-    public int LockoutMinutes { get; set; } = 15;
+    /// <summary>
+    /// The first lockout lasts this long and each consecutive one twice as long, up to
+    /// <see cref="LockoutMaxMinutes"/>: short enough that knowing someone's email does not lock
+    /// them out for long (OWASP Authentication Cheat Sheet), long enough to stop guessing.
+    /// </summary>
+    public int LockoutBaseMinutes { get; set; } = 1;
+
+    public int LockoutMaxMinutes { get; set; } = 15;
+
+    /// <summary>Parameters of auth.begin_login for <paramref name="email"/>.</summary>
+    internal object LockoutParameters(string email) =>
+        new { Email = email, MaxFailures = MaxFailedLogins, BaseMinutes = LockoutBaseMinutes, MaxMinutes = LockoutMaxMinutes };
 
     public int MinPasswordLength { get; set; } = 10;
 }

@@ -23,22 +23,18 @@ internal static class ChangePassword
         }
     }
 
-    private sealed record Account(string Email, string PasswordHash, DateTime? LockedUntil);
+    private const string EmailSql = "select email from auth.users where id = @UserId";
 
-    private const string AccountSql = "select email, password_hash, locked_until from auth.users where id = @UserId";
-
-    private const string FailureSql = "select auth.record_login_failure(@UserId, @MaxFailures, make_interval(mins => @LockoutMinutes))";
-
-    private const string UpdatePasswordSql = """
-        update auth.users
-           set password_hash = @PasswordHash, password_changed_at = now(), failed_login_count = 0, locked_until = null
-         where id = @UserId
+    // The same reserved, counted check as login (db/scripts/0023_auth_atomic_lockout.sql).
+    private const string BeginSql = """
+        select password_hash
+          from auth.begin_login(@Email, @MaxFailures, make_interval(mins => @BaseMinutes), make_interval(mins => @MaxMinutes))
         """;
 
-    private const string RevokeSessionsSql = """
-        update auth.refresh_tokens set revoked_at = now()
-         where user_id = @UserId and revoked_at is null
-        """;
+    private const string FinishSql = "select auth.finish_login(@UserId, @Success, @Ip, @UserAgent)";
+
+    // New hash, security stamp bumped (every access token ends), every refresh token revoked, recorded.
+    private const string SetPasswordSql = "select auth.set_password(@PasswordHash, @Ip, @UserAgent)";
 
     private const string PersonalOrgSql = """
         select o.id from organizations.organizations o
@@ -53,33 +49,30 @@ internal static class ChangePassword
             .WithSummary("Change the password; ends every other session and returns a new token pair.");
 
     private static async Task<Ok<TokenPair>> HandleAsync(
-        Request request, DbSession db, TenantContext tenant, Passwords passwords, Tokens tokens, AuditLog audit,
-        AccountSettings settings, TimeProvider clock, CancellationToken ct)
+        Request request, HttpContext http, DbSession db, TenantContext tenant, Passwords passwords, Tokens tokens, AuditLog audit,
+        AccountSettings settings)
     {
+        var ct = CancellationToken.None; // security state is committed even when the client goes away
         var userId = GetCurrentUser.UserId(tenant);
-        var account = await db.QuerySingleOrDefaultAsync<Account>(AccountSql, new { UserId = userId }, ct)
-            ?? throw new UnauthorizedException();
-        var check = passwords.Verify(account.PasswordHash, request.CurrentPassword);
-        if (account.LockedUntil is { } until && until > clock.GetUtcNow().UtcDateTime)
+        var email = await db.QuerySingleOrDefaultAsync<string>(EmailSql, new { UserId = userId }, ct) ?? throw new UnauthorizedException();
+        var hash = await db.QuerySingleOrDefaultAsync<string>(BeginSql, settings.LockoutParameters(email), ct);
+        var success = hash is not null && passwords.Verify(hash, request.CurrentPassword) != PasswordCheck.Wrong;
+        var client = ClientInfo.From(http);
+        await db.ExecuteAsync(FinishSql, new { UserId = userId, Success = success, client.Ip, client.UserAgent }, ct);
+        if (!success)
         {
+            await db.CommitAsync(ct); // the counted guess must survive the 400 that follows
             throw WrongCurrentPassword();
         }
 
-        if (check == PasswordCheck.Wrong)
-        {
-            await db.ExecuteAsync(FailureSql, new { UserId = userId, MaxFailures = settings.MaxFailedLogins, LockoutMinutes = settings.LockoutMinutes }, ct);
-            await db.CommitAsync(ct); // the failure count must survive the 400 that follows
-            throw WrongCurrentPassword();
-        }
-
-        await db.ExecuteAsync(UpdatePasswordSql, new { UserId = userId, PasswordHash = passwords.Hash(request.NewPassword) }, ct);
-        await db.ExecuteAsync(RevokeSessionsSql, new { UserId = userId }, ct);
+        var stamp = await db.ExecuteScalarAsync<int>(
+            SetPasswordSql, new { PasswordHash = passwords.Hash(request.NewPassword), client.Ip, client.UserAgent }, ct);
 
         // Account-level events are recorded in the personal org, the one workspace every user owns.
         await tenant.SetOrgAsync(await db.QuerySingleAsync<Guid>(PersonalOrgSql, new { UserId = userId }, ct));
         await audit.WriteAsync("user.password_changed", "user", userId, ct: ct);
 
-        return TypedResults.Ok(await tokens.IssueAsync(userId, account.Email, familyId: null, ct));
+        return TypedResults.Ok(await tokens.StartSessionAsync(userId, email, stamp, ct));
     }
 
     private static ValidationFailedException WrongCurrentPassword() =>

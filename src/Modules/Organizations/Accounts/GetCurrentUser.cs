@@ -4,12 +4,14 @@ namespace OpsDash.Modules.Organizations.Accounts;
 internal static class GetCurrentUser
 {
     /// <summary>CurrentOrgId and CurrentOrgSlug are null when the current org is gone (soft-deleted or left).</summary>
-    public sealed record Response(Guid Id, string Email, string? FullName, string? AvatarUrl, Guid? CurrentOrgId, string? CurrentOrgSlug);
+    public sealed record Response(Guid Id, string Email, bool EmailVerified, string? FullName, string? AvatarUrl, Guid? CurrentOrgId, string? CurrentOrgSlug);
 
     // The organizations policy hides soft-deleted orgs and orgs the user left, so the join yields nulls then.
     private const string ProfileSql = """
-        select p.id, p.email, p.full_name, p.avatar_url, o.id as current_org_id, o.slug as current_org_slug
+        select p.id, p.email, u.email_verified_at is not null as email_verified, p.full_name, p.avatar_url,
+               o.id as current_org_id, o.slug as current_org_slug
           from organizations.profiles p
+          join auth.users u on u.id = p.id
           left join organizations.organizations o on o.id = p.current_org_id
          where p.id = @UserId
         """;

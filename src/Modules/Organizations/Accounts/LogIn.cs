@@ -17,17 +17,19 @@ internal static class LogIn
         }
     }
 
-    private sealed record Candidate(Guid Id, string PasswordHash, DateTime? LockedUntil);
+    private sealed record Candidate(Guid? Id, string? PasswordHash, int? SecurityStamp);
 
-    private const string CandidateSql = "select id, password_hash, locked_until from auth.login_candidate(@Email)";
-
-    private const string FailureSql = "select auth.record_login_failure(@Id, @MaxFailures, make_interval(mins => @LockoutMinutes))";
-
-    private const string SuccessSql = """
-        update auth.users
-           set failed_login_count = 0, locked_until = null, password_hash = coalesce(@NewHash, password_hash)
-         where id = @Id
+    // Reserves the password check (counts it as a failure until it succeeds, locks on the last
+    // slot) in one statement under the user's row lock; see db/scripts/0023_auth_atomic_lockout.sql.
+    private const string BeginSql = """
+        select id, password_hash, security_stamp
+          from auth.begin_login(@Email, @MaxFailures, make_interval(mins => @BaseMinutes), make_interval(mins => @MaxMinutes))
         """;
+
+    // Records the outcome (success, failure, the failure that locked) in the user's security log.
+    private const string FinishSql = "select auth.finish_login(@Id, @Success, @Ip, @UserAgent)";
+
+    private const string RehashSql = "update auth.users set password_hash = @NewHash where id = @Id";
 
     public static void Map(IEndpointRouteBuilder auth) =>
         auth.MapPost("/login", HandleAsync)
@@ -37,33 +39,31 @@ internal static class LogIn
             .AllowAnonymous();
 
     private static async Task<Ok<TokenPair>> HandleAsync(
-        Request request, DbSession db, TenantContext tenant, Passwords passwords, Tokens tokens,
-        AccountSettings settings, TimeProvider clock, CancellationToken ct)
+        Request request, HttpContext http, DbSession db, TenantContext tenant, Passwords passwords, Tokens tokens, AccountSettings settings)
     {
+        // Security state (the reserved guess) is committed whatever happens to the client's connection.
+        var ct = CancellationToken.None;
         var email = request.Email.Trim().ToLowerInvariant();
-        var candidate = await db.QuerySingleOrDefaultAsync<Candidate>(CandidateSql, new { Email = email }, ct);
-        var check = passwords.Verify(candidate?.PasswordHash, request.Password);
-        if (candidate is null)
+        var candidate = await db.QuerySingleAsync<Candidate>(BeginSql, settings.LockoutParameters(email), ct);
+        // Unknown, locked and wrong all verify against a hash and finish the check: the same work on every path.
+        var check = passwords.Verify(candidate.PasswordHash, request.Password);
+        var success = candidate is { Id: not null, PasswordHash: not null } && check != PasswordCheck.Wrong;
+        var client = ClientInfo.From(http);
+        await db.ExecuteAsync(FinishSql, new { candidate.Id, Success = success, client.Ip, client.UserAgent }, ct);
+        if (!success)
         {
+            await db.CommitAsync(ct); // the counted guess must survive the 401 that follows
             throw InvalidCredentials();
         }
 
-        if (candidate.LockedUntil is { } until && until > clock.GetUtcNow().UtcDateTime)
+        var userId = candidate.Id!.Value;
+        await tenant.SetUserAsync(userId);
+        if (check == PasswordCheck.OkRehash)
         {
-            throw InvalidCredentials();
+            await db.ExecuteAsync(RehashSql, new { Id = userId, NewHash = passwords.Hash(request.Password) }, ct);
         }
 
-        if (check == PasswordCheck.Wrong)
-        {
-            await db.ExecuteAsync(FailureSql, new { candidate.Id, MaxFailures = settings.MaxFailedLogins, LockoutMinutes = settings.LockoutMinutes }, ct);
-            await db.CommitAsync(ct); // the failure count must survive the 401 that follows
-            throw InvalidCredentials();
-        }
-
-        await tenant.SetUserAsync(candidate.Id);
-        var newHash = check == PasswordCheck.OkRehash ? passwords.Hash(request.Password) : null;
-        await db.ExecuteAsync(SuccessSql, new { candidate.Id, NewHash = newHash }, ct);
-        return TypedResults.Ok(await tokens.IssueAsync(candidate.Id, email, familyId: null, ct));
+        return TypedResults.Ok(await tokens.StartSessionAsync(userId, email, candidate.SecurityStamp ?? 0, ct));
     }
 
     internal static UnauthorizedException InvalidCredentials() => new("Invalid email or password.");

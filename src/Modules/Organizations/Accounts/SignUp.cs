@@ -1,65 +1,65 @@
-using Npgsql;
+using OpsDash.Modules.Organizations.Contracts;
 
 namespace OpsDash.Modules.Organizations.Accounts;
 
 /// <summary>
 /// signup: inserts the auth user; the SQL trigger handle_new_user() creates profile, personal org,
-/// membership, subscription, flags and audit row in the same transaction.
+/// membership, subscription, flags and audit row in the same transaction, and a verification email
+/// goes to the outbox. An address that already has an account gets the same 202 (after the same
+/// password hashing) and its owner a notice by email instead, so signup reveals nothing about
+/// which addresses are registered. The client signs in with POST /auth/login afterwards.
 /// </summary>
 internal static class SignUp
 {
     public sealed record Request(string Email, string Password, string? FullName);
 
-    public sealed record Response(Guid UserId, string Email, string PersonalOrgSlug, TokenPair Tokens);
+    public sealed record Response(string Email, string Status);
 
     internal sealed class Validator : AbstractValidator<Request>
     {
         public Validator(AccountSettings settings)
         {
-            RuleFor(r => r.Email).NotEmpty().MaximumLength(254).EmailAddress();
+            RuleFor(r => r.Email).AccountEmail();
             RuleFor(r => r.Password).NotEmpty().MinimumLength(settings.MinPasswordLength).MaximumLength(128);
             RuleFor(r => r.FullName).MaximumLength(200);
         }
     }
 
+    // ON CONFLICT DO NOTHING: two signups of one address at the same moment both end here, one
+    // inserted and one told "already registered", never a 409 that would reveal the account.
     private const string InsertUserSql = """
         insert into auth.users (id, email, password_hash, full_name)
         values (@Id, @Email, @PasswordHash, @FullName)
-        """;
-
-    private const string PersonalSlugSql = """
-        select o.slug
-          from organizations.organizations o
-         where o.billing_owner_user_id = @UserId and o.type = 'personal'
+        on conflict (email) do nothing
         """;
 
     public static void Map(IEndpointRouteBuilder auth) =>
         auth.MapPost("/signup", HandleAsync)
             .Validate<Request>()
             .WithName("SignUp")
-            .WithSummary("Create an account with its personal workspace; returns tokens.")
+            .WithSummary("Create an account with its personal workspace and send a verification email; then sign in with /auth/login.")
             .AllowAnonymous();
 
-    private static async Task<Created<Response>> HandleAsync(
-        Request request, DbSession db, TenantContext tenant, Passwords passwords, Tokens tokens, CancellationToken ct)
+    private static async Task<Accepted<Response>> HandleAsync(
+        Request request, DbSession db, TenantContext tenant, Passwords passwords, EmailVerification verification,
+        Outbox outbox, AccountLinks links, CancellationToken ct)
     {
         var id = Guid.NewGuid();
         var email = request.Email.Trim().ToLowerInvariant();
         await tenant.SetUserAsync(id); // a new user may only insert itself (RLS)
-        try
+        var inserted = await db.ExecuteAsync(
+            InsertUserSql,
+            new { Id = id, Email = email, PasswordHash = passwords.Hash(request.Password), FullName = request.FullName?.Trim() },
+            ct);
+        if (inserted == 1)
         {
-            await db.ExecuteAsync(
-                InsertUserSql,
-                new { Id = id, Email = email, PasswordHash = passwords.Hash(request.Password), FullName = request.FullName?.Trim() },
-                ct);
+            await verification.SendAsync(ct);
         }
-        catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UniqueViolation && e.ConstraintName == "uq_users_email")
+        else
         {
-            throw new ConflictException("An account with this email already exists.", "email_taken");
+            await outbox.EnqueueAsync(new SignUpAttemptedOnExistingAccount(email, links.LogInUrl), ct);
         }
 
-        var slug = await db.QuerySingleAsync<string>(PersonalSlugSql, new { UserId = id }, ct);
-        var pair = await tokens.IssueAsync(id, email, familyId: null, ct);
-        return TypedResults.Created("/api/v1/me", new Response(id, email, slug, pair));
+        return TypedResults.Accepted((string?)null, new Response(email, "verification_sent"));
     }
 }

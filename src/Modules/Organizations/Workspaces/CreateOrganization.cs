@@ -1,5 +1,3 @@
-using Npgsql;
-
 namespace OpsDash.Modules.Organizations.Workspaces;
 
 /// <summary>
@@ -23,16 +21,9 @@ internal static class CreateOrganization
 
     private sealed record Row(Guid Id, string Slug, string Name);
 
-    private const string TeamFeature = "orgs:team";
-
+    // create_team_org checks the orgs:team cap under a lock (OD402 with feature and cap) and answers
+    // a taken slug, live or retired, with OD409 slug_taken; the exception handler maps both.
     private const string CreateSql = "select id, slug, name from organizations.create_team_org(@Name, @Slug)";
-
-    private const string TeamLimitSql = """
-        select l.limit_value
-          from organizations.organizations p
-          join organizations.plan_limits l on l.plan_key = organizations.org_plan(p.id) and l.feature_key = 'orgs:team'
-         where p.billing_owner_user_id = @UserId and p.type = 'personal'
-        """;
 
     public static void Map(IEndpointRouteBuilder orgs) =>
         orgs.MapPost(string.Empty, HandleAsync)
@@ -40,26 +31,9 @@ internal static class CreateOrganization
             .WithName("CreateOrganization")
             .WithSummary("Create a team workspace; billing follows the caller's personal workspace.");
 
-    private static async Task<Created<Response>> HandleAsync(Request request, DbSession db, TenantContext tenant, CancellationToken ct)
+    private static async Task<Created<Response>> HandleAsync(Request request, DbSession db, CancellationToken ct)
     {
-        Row created;
-        try
-        {
-            created = await db.QuerySingleAsync<Row>(CreateSql, new { Name = request.Name!.Trim(), request.Slug }, ct);
-        }
-        catch (PostgresException e) when (e.SqlState == "OD402")
-        {
-            // Answer with the same body as every other limit (feature and limit). The failed call
-            // aborted the transaction, so read the cap in a fresh one.
-            await db.RollbackAsync(ct);
-            var limit = await db.QuerySingleAsync<long>(TeamLimitSql, new { tenant.UserId }, ct);
-            throw new LimitReachedException(TeamFeature, limit);
-        }
-        catch (PostgresException e) when (e is { SqlState: "OD409", Hint: "slug" } or { SqlState: PostgresErrorCodes.UniqueViolation, ConstraintName: "uq_organizations_slug" })
-        {
-            throw new ConflictException("This slug is already taken.", "slug_taken");
-        }
-
+        var created = await db.QuerySingleAsync<Row>(CreateSql, new { Name = request.Name!.Trim(), request.Slug }, ct);
         return TypedResults.Created($"/api/v1/orgs/{created.Slug}", new Response(created.Id, created.Name, created.Slug, "team"));
     }
 }

@@ -22,5 +22,6 @@ internal static class WorkspaceRoutes
         GetFeatureAccess.Map(org);
         ListFeatureFlags.Map(org);
         UpdateFeatureFlag.Map(org);
+        TransferBillingOwner.Map(org);
     }
 }

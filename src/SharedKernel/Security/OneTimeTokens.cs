@@ -1,13 +1,13 @@
 using System.Buffers.Text;
 using System.Security.Cryptography;
 
-namespace OpsDash.Modules.Members.Invitations;
+namespace OpsDash.SharedKernel.Security;
 
 /// <summary>
-/// Invitation tokens: 32 random bytes, base64url in the link. Only the SHA-256 of the bytes is
-/// stored, so a database leak does not hand out working invitation links.
+/// Single-use link tokens (invitations, email verification): 32 random bytes, base64url in the
+/// link. Only the SHA-256 of the bytes is stored, so a database leak hands out no working link.
 /// </summary>
-internal static class InvitationTokens
+public static class OneTimeTokens
 {
     private const int TokenBytes = 32;
 
