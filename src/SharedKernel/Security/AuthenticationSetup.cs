@@ -14,6 +14,7 @@ public static class AuthenticationSetup
     public static IServiceCollection AddOpsDashAuthentication(this IServiceCollection services, JwtSettings jwt)
     {
         services.AddSingleton(jwt);
+        services.AddSingleton<SecretBox>();
         services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme)
             .AddJwtBearer(options =>
             {

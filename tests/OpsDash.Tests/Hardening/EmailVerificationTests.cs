@@ -18,7 +18,7 @@ public sealed class EmailVerificationTests(OpsDashFactory factory) : IClassFixtu
         Assert.False((await (await invitee.Client.GetAsync("/api/v1/me")).JsonAsync()).GetProperty("emailVerified").GetBoolean());
 
         var verify = await factory.CreateClient().PostAsJsonAsync("/api/v1/auth/verify-email",
-            new { token = await factory.EmailedTokenAsync(invitee.Email, "email.verify_email", "verifyUrl") });
+            new { token = await factory.EmailedTokenAsync(invitee.Email, "email.verify_email", "sealedVerifyUrl") });
         Assert.Equal(HttpStatusCode.NoContent, verify.StatusCode);
 
         Assert.Equal(HttpStatusCode.OK, (await invitee.Client.PostAsync($"/api/v1/invitations/{token}/accept", null)).StatusCode);
@@ -29,7 +29,7 @@ public sealed class EmailVerificationTests(OpsDashFactory factory) : IClassFixtu
     public async Task A_verification_token_works_once_even_under_a_burst_and_only_its_hash_is_stored()
     {
         var user = await factory.SignUpAsync("burst", verifyEmail: false);
-        var token = await factory.EmailedTokenAsync(user.Email, "email.verify_email", "verifyUrl");
+        var token = await factory.EmailedTokenAsync(user.Email, "email.verify_email", "sealedVerifyUrl");
         var client = factory.CreateClient();
 
         var responses = await Task.WhenAll(Enumerable.Range(0, 10).Select(_ =>
@@ -48,10 +48,10 @@ public sealed class EmailVerificationTests(OpsDashFactory factory) : IClassFixtu
     public async Task Resending_retires_the_earlier_link_and_a_verified_address_has_nothing_to_resend()
     {
         var user = await factory.SignUpAsync("resend", verifyEmail: false);
-        var first = await factory.EmailedTokenAsync(user.Email, "email.verify_email", "verifyUrl");
+        var first = await factory.EmailedTokenAsync(user.Email, "email.verify_email", "sealedVerifyUrl");
 
         Assert.Equal(HttpStatusCode.Accepted, (await user.Client.PostAsync("/api/v1/me/email-verification", null)).StatusCode);
-        var second = await factory.EmailedTokenAsync(user.Email, "email.verify_email", "verifyUrl");
+        var second = await factory.EmailedTokenAsync(user.Email, "email.verify_email", "sealedVerifyUrl");
 
         Assert.NotEqual(first, second);
         await (await factory.CreateClient().PostAsJsonAsync("/api/v1/auth/verify-email", new { token = first })).AssertProblemAsync(HttpStatusCode.NotFound, "not_found");
@@ -64,7 +64,7 @@ public sealed class EmailVerificationTests(OpsDashFactory factory) : IClassFixtu
     public async Task An_expired_or_malformed_token_is_404()
     {
         var user = await factory.SignUpAsync("expired", verifyEmail: false);
-        var token = await factory.EmailedTokenAsync(user.Email, "email.verify_email", "verifyUrl");
+        var token = await factory.EmailedTokenAsync(user.Email, "email.verify_email", "sealedVerifyUrl");
         await factory.OwnerExecAsync("update auth.email_verifications set expires_at = now() - interval '1 second' where user_id = @Id", new { user.Id });
 
         await (await factory.CreateClient().PostAsJsonAsync("/api/v1/auth/verify-email", new { token })).AssertProblemAsync(HttpStatusCode.NotFound, "not_found");

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using System.Net.Http.Headers;
 using System.Text.Json;
 
@@ -22,7 +23,7 @@ public static class TestUsers
         Assert.True(response.StatusCode == HttpStatusCode.Accepted, await response.Content.ReadAsStringAsync());
         if (verifyEmail)
         {
-            var verify = await anonymous.PostAsJsonAsync("/api/v1/auth/verify-email", new { token = await factory.EmailedTokenAsync(email, "email.verify_email", "verifyUrl") });
+            var verify = await anonymous.PostAsJsonAsync("/api/v1/auth/verify-email", new { token = await factory.EmailedTokenAsync(email, "email.verify_email", "sealedVerifyUrl") });
             Assert.Equal(HttpStatusCode.NoContent, verify.StatusCode);
         }
 
@@ -43,15 +44,16 @@ public static class TestUsers
             client);
     }
 
-    /// <summary>The token at the end of the link in the newest outbox email of <paramref name="type"/> to <paramref name="email"/>.</summary>
-    public static async Task<string> EmailedTokenAsync(this OpsDashFactory factory, string email, string type, string linkField)
+    /// <summary>The token at the end of the (sealed) link in the newest outbox email of <paramref name="type"/> to <paramref name="email"/>.</summary>
+    public static async Task<string> EmailedTokenAsync(this OpsDashFactory factory, string email, string type, string sealedLinkField)
     {
         await using var db = await factory.OpenOwnerAsync();
-        var link = await db.ExecuteScalarAsync<string>(
-            "select payload->>@linkField from core.outbox_messages where type = @type and payload->>'to' = @email order by created_at desc limit 1",
-            new { linkField, type, email = email.ToLowerInvariant() });
-        Assert.False(string.IsNullOrEmpty(link), $"no {type} email to {email}");
-        return link![(link!.LastIndexOf('/') + 1)..];
+        var sealedLink = await db.ExecuteScalarAsync<string>(
+            "select payload->>@sealedLinkField from core.outbox_messages where type = @type and payload->>'to' = @email order by created_at desc limit 1",
+            new { sealedLinkField, type, email = email.ToLowerInvariant() });
+        Assert.False(string.IsNullOrEmpty(sealedLink), $"no {type} email to {email}");
+        var link = factory.Services.GetRequiredService<OpsDash.SharedKernel.Security.SecretBox>().Open(sealedLink!);
+        return link[(link.LastIndexOf('/') + 1)..];
     }
 
     public static async Task<JsonElement> JsonAsync(this HttpResponseMessage response) =>

@@ -1,6 +1,8 @@
 using System.Buffers.Text;
 using System.Security.Cryptography;
 using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
+using OpsDash.SharedKernel.Security;
 
 namespace OpsDash.Tests.Members;
 
@@ -69,7 +71,11 @@ public sealed class InvitationFlowTests(OpsDashFactory factory) : IClassFixture<
         var payload = JsonDocument.Parse(outbox.Payload).RootElement;
         Assert.Equal(org.Name, payload.GetProperty("orgName").GetString());
         Assert.Equal("Otto", payload.GetProperty("inviterName").GetString());
-        Assert.Equal(acceptUrl, payload.GetProperty("acceptUrl").GetString());
+        // The link waits sealed; neither the token nor the link is readable in the row or the audit log.
+        Assert.Equal(acceptUrl, factory.Services.GetRequiredService<SecretBox>().Open(payload.GetProperty("sealedAcceptUrl").GetString()!));
+        Assert.DoesNotContain(token, outbox.Payload, StringComparison.Ordinal);
+        Assert.Equal(0, await db.ExecuteScalarAsync<int>(
+            "select count(*) from organizations.audit_logs where org_id = @Id and metadata::text like '%' || @token || '%'", new { org.Id, token }));
         Assert.Equal(invitation.GetProperty("expiresAt").GetDateTimeOffset(), payload.GetProperty("expiresAt").GetDateTimeOffset());
 
         var stored = await db.QuerySingleAsync<(byte[] TokenHash, DateTime CreatedAt)>(

@@ -41,7 +41,7 @@ internal static class InviteMember
             .WithSummary("Invite an email address to the organization with a role; returns the accept link.");
 
     private static async Task<Created<Response>> HandleAsync(
-        Request request, OrgContext org, DbSession db, AuditLog audit, Outbox outbox, IOrganizationDirectory directory,
+        Request request, OrgContext org, DbSession db, AuditLog audit, Outbox outbox, IOrganizationDirectory directory, SecretBox secrets,
         MemberSettings settings, CancellationToken ct)
     {
         var (token, hash) = OneTimeTokens.Create();
@@ -51,7 +51,7 @@ internal static class InviteMember
         var acceptUrl = settings.AcceptUrl(token);
         var inviterName = await directory.CallerDisplayNameAsync(ct);
         await outbox.EnqueueAsync(
-            new InvitationEmailRequested(invitation.Email, org.Current.Name, inviterName, acceptUrl, invitation.ExpiresAt), ct);
+            new InvitationEmailRequested(invitation.Email, org.Current.Name, inviterName, secrets.Seal(acceptUrl), invitation.ExpiresAt), ct);
         await audit.WriteAsync("member.invited", "invitation", invitation.Id, new { email = invitation.Email, role = invitation.Role }, ct);
 
         return TypedResults.Created(

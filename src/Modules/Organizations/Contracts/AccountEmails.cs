@@ -2,8 +2,11 @@ using OpsDash.SharedKernel.Events;
 
 namespace OpsDash.Modules.Organizations.Contracts;
 
-/// <summary>The verification email after signup or a resend. The link carries the only copy of the token (the database keeps its hash).</summary>
-public sealed record EmailVerificationRequested(string To, string VerifyUrl, int ExpiresInHours) : IIntegrationEvent
+/// <summary>
+/// The verification email after signup or a resend. The link carries the only copy of the token
+/// (the database keeps its hash), so it waits here sealed (<c>SecretBox</c>) until the email job sends it.
+/// </summary>
+public sealed record EmailVerificationRequested(string To, string SealedVerifyUrl, int ExpiresInHours) : IIntegrationEvent
 {
     public static string EventType => "email.verify_email";
 }
