@@ -12,5 +12,6 @@ public static class ErrorCodes
     public const string FeatureUnavailable = "feature_unavailable";
     public const string RateLimited = "rate_limited";
     public const string PayloadTooLarge = "payload_too_large";
+    public const string UnsupportedMediaType = "unsupported_media_type";
     public const string InternalError = "internal_error";
 }

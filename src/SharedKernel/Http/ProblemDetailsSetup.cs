@@ -30,6 +30,7 @@ public static class ProblemDetailsSetup
         StatusCodes.Status405MethodNotAllowed => ErrorCodes.NotFound,
         StatusCodes.Status409Conflict => ErrorCodes.Conflict,
         StatusCodes.Status413PayloadTooLarge => ErrorCodes.PayloadTooLarge,
+        StatusCodes.Status415UnsupportedMediaType => ErrorCodes.UnsupportedMediaType,
         StatusCodes.Status429TooManyRequests => ErrorCodes.RateLimited,
         _ => ErrorCodes.InternalError,
     };
