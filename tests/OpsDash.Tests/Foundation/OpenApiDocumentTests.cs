@@ -30,6 +30,8 @@ public sealed class OpenApiDocumentTests(OpsDashFactory factory) : IClassFixture
         {
             var operation = OpenApiAssert.Operation(document, endpoint);
             Assert.False(string.IsNullOrEmpty(operation.OperationId), $"{endpoint}: no operationId");
+            Assert.False(string.IsNullOrEmpty(operation.Summary), $"{endpoint}: no summary");
+            Assert.True(operation.Tags is { Count: > 0 }, $"{endpoint}: no tag");
             var declared = (operation.Parameters ?? []).Where(p => p.In == ParameterLocation.Path).ToList();
             Assert.Equal(endpoint.RouteParameters.Select(p => p.Name), declared.Select(p => p.Name));
             foreach (var parameter in declared)
@@ -150,6 +152,15 @@ public sealed class OpenApiDocumentTests(OpsDashFactory factory) : IClassFixture
         var declared = typeof(ErrorCodes).GetFields().Select(f => (string?)f.GetRawConstantValue());
         Assert.True(codes.SetEquals(declared), string.Join(", ", codes));
         Assert.Contains(document.Components.Schemas["HttpValidationProblemDetails"].AllOf!, s => s is OpenApiSchemaReference { Reference.Id: "ProblemDetails" });
+    }
+
+    [Fact]
+    public async Task Document_has_a_relative_server_and_described_tags()
+    {
+        var (document, _) = await OpenApiAssert.ReadAsync(factory);
+
+        Assert.Equal("/", Assert.Single(document.Servers!).Url);
+        Assert.All(document.Tags!, t => Assert.False(string.IsNullOrEmpty(t.Description), $"tag {t.Name} has no description"));
     }
 
     [Fact]

@@ -8,6 +8,7 @@ internal static class OpenApiSetup
         {
             options.CreateSchemaReferenceId = new SchemaNames().ReferenceId;
             options.AddOperationTransformer<OperationConventions>();
+            options.AddDocumentTransformer<DocumentInfoTransformer>();
             options.AddDocumentTransformer<BearerSecuritySchemeTransformer>();
             options.AddDocumentTransformer<ProblemSchemas>();
         });
