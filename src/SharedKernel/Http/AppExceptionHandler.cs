@@ -49,8 +49,6 @@ internal sealed class AppExceptionHandler(IProblemDetailsService problems, ILogg
                 return problem;
             case BadHttpRequestException bad when bad.StatusCode == StatusCodes.Status413PayloadTooLarge:
                 return WithError(new ProblemDetails { Status = 413, Title = "Payload too large" }, ErrorCodes.PayloadTooLarge);
-            case BadHttpRequestException bad when bad.StatusCode == StatusCodes.Status415UnsupportedMediaType:
-                return WithError(new ProblemDetails { Status = 415, Title = "Unsupported media type", Detail = "Send the body as application/json." }, ErrorCodes.UnsupportedMediaType);
             case BadHttpRequestException bad:
                 return WithError(
                     new HttpValidationProblemDetails(new Dictionary<string, string[]> { ["body"] = [bad.Message] })
