@@ -136,6 +136,7 @@ public sealed class OpenApiDocumentTests(OpsDashFactory factory) : IClassFixture
                     Assert.Equal(code, value.GetProperty("error").GetString());
                     Assert.Equal(status, value.GetProperty("status").GetInt32().Status());
                     Assert.Contains(code, response.Description, StringComparison.Ordinal);
+                    Assert.Equal(endpoint.Path, value.GetProperty("instance").GetString());
                 }
             }
         }

@@ -60,9 +60,19 @@ internal sealed class OperationConventions(IOptions<AuthorizationOptions> author
             errors.Add(StatusCodes.Status429TooManyRequests, ErrorCodes.RateLimited);
         }
 
-        errors.WriteTo(operation, context.Document!, "/" + description.RelativePath);
+        errors.WriteTo(operation, context.Document!, DocumentPath(route));
         return Task.CompletedTask;
     }
+
+    /// <summary>The route as the document's paths spell it: <c>{memberId}</c>, not <c>{memberId:guid}</c>.</summary>
+    private static string DocumentPath(RoutePattern route) =>
+        "/" + string.Join('/', route.PathSegments.Select(s => string.Concat(s.Parts.Select(p => p switch
+        {
+            RoutePatternParameterPart parameter => "{" + parameter.Name + "}",
+            RoutePatternLiteralPart literal => literal.Content,
+            RoutePatternSeparatorPart separator => separator.Content,
+            _ => string.Empty,
+        }))));
 
     private static void DeclarePathParameters(OpenApiOperation operation, RoutePattern route)
     {
