@@ -37,9 +37,12 @@ public sealed class OpenApiDocumentTests(OpsDashFactory factory) : IClassFixture
             foreach (var parameter in declared)
             {
                 Assert.True(parameter.Required, $"{endpoint}: {parameter.Name} not required");
-                var isGuid = endpoint.RouteParameterType(parameter.Name!) == typeof(Guid);
-                Assert.True(isGuid == (parameter.Schema?.Format == "uuid"), $"{endpoint}: {parameter.Name} format {parameter.Schema?.Format}");
-                Assert.Equal(JsonSchemaType.String, parameter.Schema?.Type);
+                var bound = endpoint.RouteParameterType(parameter.Name!);
+                var (type, format) = bound == typeof(Guid) ? (JsonSchemaType.String, "uuid")
+                    : bound == typeof(int) ? (JsonSchemaType.Integer, "int32")
+                    : bound == typeof(long) ? (JsonSchemaType.Integer, "int64")
+                    : (JsonSchemaType.String, null);
+                Assert.True(parameter.Schema?.Type == type && parameter.Schema.Format == format, $"{endpoint}: {parameter.Name} is {parameter.Schema?.Type} {parameter.Schema?.Format}");
             }
         }
     }
