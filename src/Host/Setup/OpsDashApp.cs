@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.HttpLogging;
 using Microsoft.AspNetCore.Http.Json;
 using OpsDash.Host.Database;
+using OpsDash.Host.Setup.OpenApi;
 using OpsDash.SharedKernel.Database;
 using OpsDash.SharedKernel.Http;
 using OpsDash.SharedKernel.Security;
@@ -56,7 +57,7 @@ public static class OpsDashApp
             o.CombineLogs = true;
         });
         services.AddHealthChecks().AddCheck<DatabaseReadyCheck>("database", tags: ["ready"]);
-        services.AddOpenApi(o => o.AddDocumentTransformer<BearerSecuritySchemeTransformer>());
+        services.AddOpsDashOpenApi();
 
         var modules = ModuleLoader.LoadAll();
         foreach (var module in modules)

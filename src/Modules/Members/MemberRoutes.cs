@@ -8,7 +8,7 @@ internal static class MemberRoutes
 {
     public static void Map(IEndpointRouteBuilder api)
     {
-        var org = api.MapOrgGroup().WithTags("Members");
+        var org = api.MapOrgGroup().WithTag("Members", "Members, roles and invitations of an organization.");
         InviteMember.Map(org);
         ListInvitations.Map(org);
         RevokeInvitation.Map(org);
@@ -17,7 +17,7 @@ internal static class MemberRoutes
         RemoveMember.Map(org);
 
         // Token look-ups are guessable endpoints: the strict per-IP limit applies.
-        var byToken = api.MapGroup("/invitations/{token}").WithTags("Invitations").RequireRateLimiting(RateLimitPolicies.Auth);
+        var byToken = api.MapGroup("/invitations/{token}").WithTag("Invitations", "Invitation links: look one up (no token needed) and accept it.").RequireRateLimiting(RateLimitPolicies.Auth);
         GetInvitationByToken.Map(byToken);
         AcceptInvitation.Map(byToken);
     }

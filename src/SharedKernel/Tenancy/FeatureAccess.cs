@@ -81,5 +81,6 @@ public static class FeatureFilters
 {
     public static TBuilder RequireFeature<TBuilder>(this TBuilder builder, string featureKey)
         where TBuilder : IEndpointConventionBuilder =>
-        builder.AddEndpointFilter(FeatureAccess.Filter(featureKey));
+        builder.AddEndpointFilter(FeatureAccess.Filter(featureKey))
+            .ProducesError(StatusCodes.Status403Forbidden, ErrorCodes.FeatureUnavailable);
 }

@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
+using OpsDash.SharedKernel.Errors;
 
 namespace OpsDash.SharedKernel.Tenancy;
 
@@ -10,5 +11,6 @@ public static class OrgRoutes
     public static RouteGroupBuilder MapOrgGroup(this IEndpointRouteBuilder api, string prefix = "") =>
         api.MapGroup("/orgs/{slug}" + prefix)
             .RequireAuthorization()
-            .AddEndpointFilter<OrgScopeFilter>();
+            .AddEndpointFilter<OrgScopeFilter>()
+            .ProducesError(StatusCodes.Status404NotFound, ErrorCodes.NotFound);
 }

@@ -10,15 +10,18 @@ public static class RoleFilters
 {
     public static TBuilder RequireOrgAdmin<TBuilder>(this TBuilder builder)
         where TBuilder : IEndpointConventionBuilder =>
-        builder.AddEndpointFilter(RoleFilter(OrgRoles.IsAdmin, "Only owners and admins can do this."));
+        builder.AddEndpointFilter(RoleFilter(OrgRoles.IsAdmin, "Only owners and admins can do this."))
+            .ProducesError(StatusCodes.Status403Forbidden, ErrorCodes.Forbidden);
 
     public static TBuilder RequireOrgOwner<TBuilder>(this TBuilder builder)
         where TBuilder : IEndpointConventionBuilder =>
-        builder.AddEndpointFilter(RoleFilter(role => role == OrgRoles.Owner, "Only owners can do this."));
+        builder.AddEndpointFilter(RoleFilter(role => role == OrgRoles.Owner, "Only owners can do this."))
+            .ProducesError(StatusCodes.Status403Forbidden, ErrorCodes.Forbidden);
 
     public static TBuilder RequireNonViewer<TBuilder>(this TBuilder builder)
         where TBuilder : IEndpointConventionBuilder =>
-        builder.AddEndpointFilter(RoleFilter(OrgRoles.CanWrite, "Viewers cannot make changes."));
+        builder.AddEndpointFilter(RoleFilter(OrgRoles.CanWrite, "Viewers cannot make changes."))
+            .ProducesError(StatusCodes.Status403Forbidden, ErrorCodes.Forbidden);
 
     public static void RequireAdmin(this OrgContext org)
     {

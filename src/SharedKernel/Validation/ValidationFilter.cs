@@ -45,7 +45,8 @@ public static class ValidationExtensions
 {
     /// <summary>Adds validation of the request body of type <typeparamref name="TRequest"/>.</summary>
     public static RouteHandlerBuilder Validate<TRequest>(this RouteHandlerBuilder builder) =>
-        builder.AddEndpointFilter<ValidationFilter<TRequest>>().ProducesValidationProblem();
+        builder.AddEndpointFilter<ValidationFilter<TRequest>>()
+            .ProducesError(StatusCodes.Status400BadRequest, ErrorCodes.ValidationError);
 
     /// <summary>Registers every concrete validator in the assembly holding <typeparamref name="TMarker"/>.</summary>
     public static IServiceCollection AddValidatorsFromAssemblyOf<TMarker>(this IServiceCollection services)

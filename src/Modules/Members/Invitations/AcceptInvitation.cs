@@ -15,6 +15,8 @@ internal static class AcceptInvitation
     public static void Map(IEndpointRouteBuilder byToken) =>
         byToken.MapPost("/accept", HandleAsync)
             .RequireAuthorization()
+            .ProducesError(StatusCodes.Status403Forbidden, ErrorCodes.Forbidden)
+            .ProducesError(StatusCodes.Status409Conflict, ErrorCodes.Conflict)
             .WithName("AcceptInvitation")
             .WithSummary("Accept an invitation as the signed-in user; makes its organization the current one.");
 

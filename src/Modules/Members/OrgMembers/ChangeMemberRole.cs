@@ -24,6 +24,7 @@ internal static class ChangeMemberRole
         org.MapPatch("/members/{memberId:guid}", HandleAsync)
             .RequireOrgAdmin()
             .Validate<Request>()
+            .ProducesError(StatusCodes.Status409Conflict, ErrorCodes.Conflict)
             .WithName("ChangeMemberRole")
             .WithSummary("Change a member's role. Only owners make or change owners; the last owner stays.");
 

@@ -11,6 +11,7 @@ internal static class RemoveMember
     public static void Map(IEndpointRouteBuilder org) =>
         org.MapDelete("/members/{memberId:guid}", HandleAsync)
             .RequireOrgAdmin()
+            .ProducesError(StatusCodes.Status409Conflict, ErrorCodes.Conflict)
             .WithName("RemoveMember")
             .WithSummary("Remove a member from the organization (admins; only owners remove owners).");
 

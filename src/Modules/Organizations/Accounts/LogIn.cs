@@ -34,6 +34,7 @@ internal static class LogIn
     public static void Map(IEndpointRouteBuilder auth) =>
         auth.MapPost("/login", HandleAsync)
             .Validate<Request>()
+            .ProducesError(StatusCodes.Status401Unauthorized, ErrorCodes.Unauthorized)
             .WithName("LogIn")
             .WithSummary("Exchange email and password for an access and a refresh token.")
             .AllowAnonymous();

@@ -30,6 +30,7 @@ internal static class RefreshTokens
     public static void Map(IEndpointRouteBuilder auth) =>
         auth.MapPost("/refresh", HandleAsync)
             .Validate<Request>()
+            .ProducesError(StatusCodes.Status401Unauthorized, ErrorCodes.Unauthorized)
             .WithName("RefreshTokens")
             .WithSummary("Rotate a refresh token: returns a new access and refresh token; the old refresh token stops working.")
             .AllowAnonymous();

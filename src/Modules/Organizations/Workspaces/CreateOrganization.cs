@@ -28,6 +28,8 @@ internal static class CreateOrganization
     public static void Map(IEndpointRouteBuilder orgs) =>
         orgs.MapPost(string.Empty, HandleAsync)
             .Validate<Request>()
+            .ProducesError(StatusCodes.Status403Forbidden, ErrorCodes.Forbidden, ErrorCodes.LimitReached)
+            .ProducesError(StatusCodes.Status409Conflict, ErrorCodes.Conflict)
             .WithName("CreateOrganization")
             .WithSummary("Create a team workspace; billing follows the caller's personal workspace.");
 

@@ -24,6 +24,7 @@ internal static class GetUserDefaultOrg
 
     public static void Map(IEndpointRouteBuilder me) =>
         me.MapGet("/default-org", HandleAsync)
+            .ProducesError(StatusCodes.Status404NotFound, ErrorCodes.NotFound)
             .WithName("GetUserDefaultOrg")
             .WithSummary("The slug of the organization to open after login.");
 

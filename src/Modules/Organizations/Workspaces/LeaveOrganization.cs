@@ -12,6 +12,8 @@ internal static class LeaveOrganization
 
     public static void Map(IEndpointRouteBuilder org) =>
         org.MapPost("/leave", HandleAsync)
+            .ProducesError(StatusCodes.Status403Forbidden, ErrorCodes.Forbidden)
+            .ProducesError(StatusCodes.Status409Conflict, ErrorCodes.Conflict)
             .WithName("LeaveOrganization")
             .WithSummary("Leave a team workspace (not as its last owner).");
 

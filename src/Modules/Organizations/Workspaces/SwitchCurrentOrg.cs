@@ -23,6 +23,7 @@ internal static class SwitchCurrentOrg
     public static void Map(IEndpointRouteBuilder me) =>
         me.MapPut("/current-org", HandleAsync)
             .Validate<Request>()
+            .ProducesError(StatusCodes.Status404NotFound, ErrorCodes.NotFound)
             .WithName("SwitchCurrentOrg")
             .WithSummary("Set the organization to open after the next login.");
 

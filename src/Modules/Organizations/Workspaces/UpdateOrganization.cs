@@ -42,6 +42,7 @@ internal static class UpdateOrganization
         org.MapPatch(string.Empty, HandleAsync)
             .RequireOrgAdmin()
             .Validate<Request>()
+            .ProducesError(StatusCodes.Status409Conflict, ErrorCodes.Conflict)
             .WithName("UpdateOrganization")
             .WithSummary("Rename the organization, change its slug or logo (owners and admins).");
 

@@ -1,10 +1,12 @@
+using OpsDash.SharedKernel.Http;
+
 namespace OpsDash.Modules.Organizations.Workspaces;
 
 internal static class WorkspaceRoutes
 {
     public static void Map(IEndpointRouteBuilder api)
     {
-        var orgs = api.MapGroup("/orgs").WithTags("Organizations").RequireAuthorization();
+        var orgs = api.MapGroup("/orgs").WithTag("Organizations", "Workspaces: create, settings, plan, feature flags, audit log, and my memberships.").RequireAuthorization();
         CreateOrganization.Map(orgs);
 
         var me = api.MapGroup("/me").WithTags("Organizations").RequireAuthorization();
