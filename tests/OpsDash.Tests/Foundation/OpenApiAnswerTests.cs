@@ -2,7 +2,6 @@ using System.Text;
 using System.Text.Json;
 using Microsoft.OpenApi;
 using OpsDash.SharedKernel.Errors;
-using OpsDash.Tests.Members;
 
 namespace OpsDash.Tests.Foundation;
 
@@ -61,13 +60,17 @@ public sealed class OpenApiAnswerTests(OpsDashFactory factory) : IClassFixture<O
         var other = await factory.SignUpAsync("other");
         var team = await factory.CreateTeamOrgAsync(owner);
         var me = await factory.MemberIdAsync(team, owner);
+        var admin = await factory.SignUpAsync("admin");
+        await factory.AddMemberAsync(team, admin, "admin");
         var personal = $"/api/v1/orgs/{owner.PersonalSlug}";
         var inTeam = $"/api/v1/orgs/{team.Slug}";
         (string Template, HttpMethod Method, string Path, object? Body, HttpClient Client, int Status, string Error)[] cases =
         [
             ("/api/v1/auth/login", HttpMethod.Post, "/api/v1/auth/login", new { email = owner.Email, password = "not the password" }, anonymous, 401, ErrorCodes.Unauthorized),
             ("/api/v1/auth/refresh", HttpMethod.Post, "/api/v1/auth/refresh", new { refreshToken = "not-a-token" }, anonymous, 401, ErrorCodes.Unauthorized),
-            ("/api/v1/auth/signup", HttpMethod.Post, "/api/v1/auth/signup", new { email = owner.Email, password = TestUsers.DefaultPassword }, anonymous, 409, ErrorCodes.Conflict),
+            ("/api/v1/auth/signup", HttpMethod.Post, "/api/v1/auth/signup", new { email = owner.Email, password = TestUsers.DefaultPassword }, anonymous, 202, string.Empty),
+            ("/api/v1/auth/verify-email", HttpMethod.Post, "/api/v1/auth/verify-email", new { token = "not-a-token" }, anonymous, 404, ErrorCodes.NotFound),
+            ("/api/v1/me/email-verification", HttpMethod.Post, "/api/v1/me/email-verification", null, owner.Client, 409, ErrorCodes.Conflict),
             ("/api/v1/orgs", HttpMethod.Post, "/api/v1/orgs", new { name = "Second", slug = "second-" + Guid.NewGuid().ToString("N")[..8] }, owner.Client, 403, ErrorCodes.LimitReached),
             ("/api/v1/orgs", HttpMethod.Post, "/api/v1/orgs", new { name = "Taken", slug = team.Slug }, other.Client, 409, ErrorCodes.Conflict),
             ("/api/v1/me/current-org", HttpMethod.Put, "/api/v1/me/current-org", new { orgId = Guid.NewGuid() }, owner.Client, 404, ErrorCodes.NotFound),
@@ -75,8 +78,10 @@ public sealed class OpenApiAnswerTests(OpsDashFactory factory) : IClassFixture<O
             ("/api/v1/orgs/{slug}", HttpMethod.Delete, personal, null, owner.Client, 403, ErrorCodes.Forbidden),
             ("/api/v1/orgs/{slug}/leave", HttpMethod.Post, personal + "/leave", null, owner.Client, 403, ErrorCodes.Forbidden),
             ("/api/v1/orgs/{slug}/leave", HttpMethod.Post, inTeam + "/leave", null, owner.Client, 409, ErrorCodes.Conflict),
+            ("/api/v1/orgs/{slug}/billing-owner", HttpMethod.Post, personal + "/billing-owner", new { userId = owner.Id }, owner.Client, 403, ErrorCodes.Forbidden),
+            ("/api/v1/orgs/{slug}/billing-owner", HttpMethod.Post, inTeam + "/billing-owner", new { userId = other.Id }, owner.Client, 400, ErrorCodes.ValidationError),
             ("/api/v1/orgs/{slug}/feature-flags/{featureKey}", HttpMethod.Put, inTeam + "/feature-flags/platform:audit_log", new { enabled = false }, owner.Client, 200, string.Empty),
-            ("/api/v1/orgs/{slug}/audit-logs", HttpMethod.Get, inTeam + "/audit-logs", null, owner.Client, 403, ErrorCodes.FeatureUnavailable),
+            ("/api/v1/orgs/{slug}/audit-logs", HttpMethod.Get, inTeam + "/audit-logs", null, admin.Client, 403, ErrorCodes.FeatureUnavailable), // owners always pass
             ("/api/v1/orgs/{slug}/feature-flags/{featureKey}", HttpMethod.Put, inTeam + "/feature-flags/platform:audit_log", new { enabled = true }, owner.Client, 200, string.Empty),
             ("/api/v1/orgs/{slug}/audit-logs", HttpMethod.Get, inTeam + "/audit-logs?limit=0", null, owner.Client, 400, ErrorCodes.ValidationError),
             ("/api/v1/orgs/{slug}/features/{featureKey}", HttpMethod.Get, personal + "/features/no-such-feature", null, owner.Client, 404, ErrorCodes.NotFound),
@@ -84,7 +89,6 @@ public sealed class OpenApiAnswerTests(OpsDashFactory factory) : IClassFixture<O
             ("/api/v1/orgs/{slug}/invitations", HttpMethod.Post, personal + "/invitations", new { email = "a@example.test", role = "member" }, owner.Client, 403, ErrorCodes.Forbidden),
             ("/api/v1/orgs/{slug}/invitations", HttpMethod.Post, inTeam + "/invitations", new { email = owner.Email, role = "member" }, owner.Client, 409, ErrorCodes.Conflict),
             ("/api/v1/orgs/{slug}/invitations", HttpMethod.Post, inTeam + "/invitations", new { email = "b@example.test", role = "member" }, owner.Client, 201, string.Empty),
-            ("/api/v1/orgs/{slug}/invitations", HttpMethod.Post, inTeam + "/invitations", new { email = "c@example.test", role = "member" }, owner.Client, 201, string.Empty),
             ("/api/v1/orgs/{slug}/invitations", HttpMethod.Post, inTeam + "/invitations", new { email = "d@example.test", role = "member" }, owner.Client, 403, ErrorCodes.LimitReached),
             ("/api/v1/orgs/{slug}/members/{memberId}", HttpMethod.Patch, $"{inTeam}/members/{me}", new { role = "admin" }, owner.Client, 409, ErrorCodes.Conflict),
             ("/api/v1/orgs/{slug}/members/{memberId}", HttpMethod.Delete, $"{inTeam}/members/{me}", null, owner.Client, 409, ErrorCodes.Conflict),

@@ -28,6 +28,7 @@ public static class OpenApiAssert
     public static void SameShape(IOpenApiSchema schema, Type type, IServiceProvider services, string where, int depth = 0)
     {
         Assert.True(depth < 10, $"{where}: nesting too deep");
+        Assert.True(schema is not null, $"{where}: no schema for {type.Name}");
         schema = NonNull(schema);
         var contract = ApiEndpoints.JsonContract(services, type);
         switch (contract.Kind)

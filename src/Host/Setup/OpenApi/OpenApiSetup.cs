@@ -7,6 +7,7 @@ internal static class OpenApiSetup
         services.AddOpenApi(options =>
         {
             options.CreateSchemaReferenceId = new SchemaNames().ReferenceId;
+            options.AddSchemaTransformer<StringSchemas>();
             options.AddOperationTransformer<OperationConventions>();
             options.AddDocumentTransformer<DocumentInfoTransformer>();
             options.AddDocumentTransformer<BearerSecuritySchemeTransformer>();

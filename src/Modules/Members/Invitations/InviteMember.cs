@@ -37,7 +37,7 @@ internal static class InviteMember
         org.MapPost("/invitations", HandleAsync)
             .RequireOrgAdmin()
             .Validate<Request>()
-            .ProducesError(StatusCodes.Status403Forbidden, ErrorCodes.FeatureUnavailable, ErrorCodes.LimitReached)
+            .ProducesError(StatusCodes.Status403Forbidden, ErrorCodes.Forbidden, ErrorCodes.LimitReached)
             .ProducesError(StatusCodes.Status409Conflict, ErrorCodes.Conflict)
             .WithName("InviteMember")
             .WithSummary("Invite an email address to the organization with a role; returns the accept link.");

@@ -8,6 +8,7 @@ internal static class ResendEmailVerification
     public static void Map(IEndpointRouteBuilder me) =>
         me.MapPost("/email-verification", HandleAsync)
             .RequireRateLimiting(RateLimitPolicies.Auth)
+            .ProducesError(StatusCodes.Status409Conflict, ErrorCodes.Conflict)
             .WithName("ResendEmailVerification")
             .WithSummary("Send a new email verification link to the signed-in user's address.");
 

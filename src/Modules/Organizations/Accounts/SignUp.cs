@@ -36,7 +36,6 @@ internal static class SignUp
     public static void Map(IEndpointRouteBuilder auth) =>
         auth.MapPost("/signup", HandleAsync)
             .Validate<Request>()
-            .ProducesError(StatusCodes.Status409Conflict, ErrorCodes.Conflict)
             .WithName("SignUp")
             .WithSummary("Create an account with its personal workspace and send a verification email; then sign in with /auth/login.")
             .AllowAnonymous();

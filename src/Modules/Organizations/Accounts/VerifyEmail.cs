@@ -21,6 +21,7 @@ internal static class VerifyEmail
     public static void Map(IEndpointRouteBuilder auth) =>
         auth.MapPost("/verify-email", HandleAsync)
             .Validate<Request>()
+            .ProducesError(StatusCodes.Status404NotFound, ErrorCodes.NotFound)
             .WithName("VerifyEmail")
             .WithSummary("Confirm an email address with the token from the verification email.")
             .AllowAnonymous();

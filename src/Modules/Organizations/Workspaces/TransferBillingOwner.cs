@@ -25,6 +25,7 @@ internal static class TransferBillingOwner
         org.MapPost("/billing-owner", HandleAsync)
             .RequireOrgOwner()
             .Validate<Request>()
+            .ProducesError(StatusCodes.Status403Forbidden, ErrorCodes.Forbidden, ErrorCodes.LimitReached)
             .WithName("TransferBillingOwner")
             .WithSummary("Move the workspace's billing to another owner (owners only).");
 
