@@ -57,8 +57,23 @@ public sealed class RoundTripTests(RoundTripTests.CountingFactory factory) : ICl
         var user = await factory.SignUpAsync();
         var body = JsonContent.Create(new { email = user.Email, password = user.Password });
 
-        // context, candidate, context as the user, reset failures, refresh token, commit
+        // context, begin_login, finish_login, context as the user, refresh token, commit
         Assert.Equal(6, await RoundTripsAsync(factory.CreateClient(), HttpMethod.Post, "/api/v1/auth/login", HttpStatusCode.OK, body));
+    }
+
+    [Fact]
+    public async Task An_unknown_email_and_a_wrong_password_cost_the_same_round_trips()
+    {
+        var user = await factory.SignUpAsync("timing");
+        var wrong = JsonContent.Create(new { email = user.Email, password = "not the password" });
+        var unknown = JsonContent.Create(new { email = $"nobody-{Guid.NewGuid():N}@example.test", password = "not the password" });
+
+        // context, begin_login (reserve a check), finish_login, commit: the same statements on both paths.
+        var forWrong = await RoundTripsAsync(factory.CreateClient(), HttpMethod.Post, "/api/v1/auth/login", HttpStatusCode.Unauthorized, wrong);
+        var forUnknown = await RoundTripsAsync(factory.CreateClient(), HttpMethod.Post, "/api/v1/auth/login", HttpStatusCode.Unauthorized, unknown);
+
+        Assert.Equal(4, forWrong);
+        Assert.Equal(forWrong, forUnknown);
     }
 
     [Fact]

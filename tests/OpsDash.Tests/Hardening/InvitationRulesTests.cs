@@ -144,3 +144,24 @@ public sealed class InvitationRulesTests(OpsDashFactory factory) : IClassFixture
         Assert.Equal(3, limit.GetProperty("limit").GetInt64());
     }
 }
+
+/// <summary>Issue 7: viewers write nothing, not even audit or outbox rows, whatever the C# does.</summary>
+public sealed class ViewerWritePolicyTests(OpsDashFactory factory) : IClassFixture<OpsDashFactory>
+{
+    [Theory]
+    [InlineData("insert into organizations.audit_logs (org_id, actor_user_id, action) values (@Org, @User, 'member.forged')")]
+    [InlineData("insert into core.outbox_messages (org_id, type, payload) values (@Org, 'email.forged', '{}')")]
+    public async Task A_viewer_cannot_insert_audit_or_outbox_rows_in_the_database(string insert)
+    {
+        var set = await factory.CreateOrgWithRolesAsync();
+        await using var app = await factory.OpenAppAsync();
+        await using var tx = await app.BeginTransactionAsync();
+        await app.ExecuteAsync(
+            "select set_config('app.user_id', @User, true), set_config('app.org_id', @Org, true)",
+            new { User = set.Viewer.Id.ToString(), Org = set.Org.Id.ToString() }, tx);
+
+        var error = await Assert.ThrowsAsync<PostgresException>(() => app.ExecuteAsync(insert, new { Org = set.Org.Id, User = set.Viewer.Id }, tx));
+
+        Assert.Equal(PostgresErrorCodes.InsufficientPrivilege, error.SqlState);
+    }
+}
