@@ -1,5 +1,3 @@
-using OpsDash.Tests.Hardening;
-
 namespace OpsDash.Tests.Accounts;
 
 public sealed class SignUpTests(OpsDashFactory factory) : IClassFixture<OpsDashFactory>
@@ -86,8 +84,8 @@ public sealed class SignUpTests(OpsDashFactory factory) : IClassFixture<OpsDashF
         Assert.Equal(HttpStatusCode.Accepted, created.StatusCode);
         var existingBody = (await existing.JsonAsync()).GetProperty("status").GetString();
         Assert.Equal((await created.JsonAsync()).GetProperty("status").GetString(), existingBody);
-        Assert.Equal(1, await factory.OwnerCountAsync("select count(*) from auth.users where email = @Email", new { Email = user.Email.ToLowerInvariant() }));
-        Assert.Equal(1, await factory.OwnerCountAsync(
+        Assert.Equal(1, await factory.ScalarAsync<int>("select count(*) from auth.users where email = @Email", new { Email = user.Email.ToLowerInvariant() }));
+        Assert.Equal(1, await factory.ScalarAsync<int>(
             "select count(*) from core.outbox_messages where type = 'email.signup_existing_account' and payload->>'to' = @Email", new { Email = user.Email.ToLowerInvariant() }));
         // The original password still works; the attempt changed nothing.
         Assert.Equal(HttpStatusCode.OK, (await factory.LogInAsync(user.Email, user.Password)).StatusCode);
@@ -103,7 +101,7 @@ public sealed class SignUpTests(OpsDashFactory factory) : IClassFixture<OpsDashF
             client.PostAsJsonAsync("/api/v1/auth/signup", new { email, password = TestUsers.DefaultPassword })));
 
         Assert.All(responses, r => Assert.Equal(HttpStatusCode.Accepted, r.StatusCode));
-        Assert.Equal(1, await factory.OwnerCountAsync("select count(*) from auth.users where email = @email", new { email }));
+        Assert.Equal(1, await factory.ScalarAsync<int>("select count(*) from auth.users where email = @email", new { email }));
     }
 
     [Theory]

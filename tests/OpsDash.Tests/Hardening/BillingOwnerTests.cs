@@ -7,10 +7,10 @@ public sealed class BillingOwnerTests(OpsDashFactory factory) : IClassFixture<Op
     public async Task The_billing_owner_cannot_be_removed_demoted_or_leave_while_another_owner_exists()
     {
         var billing = await factory.SignUpAsync("billing");
-        var team = await billing.CreateTeamAsync();
+        var team = await billing.CreateTeamOrgAsync();
         var other = await factory.SignUpAsync("other-owner");
-        await factory.JoinAsync(team.Id, other, "owner");
-        var billingMemberId = await factory.OwnerScalarAsync<Guid>("select id from members.org_members where org_id = @Id and user_id = @User", new { team.Id, User = billing.Id });
+        await factory.AddMemberAsync(team, other, "owner");
+        var billingMemberId = await factory.ScalarAsync<Guid>("select id from members.org_members where org_id = @Id and user_id = @User", new { team.Id, User = billing.Id });
 
         var demote = await other.Client.PatchAsJsonAsync($"/api/v1/orgs/{team.Slug}/members/{billingMemberId}", new { role = "admin" });
         Assert.Equal("billing_owner", (await demote.AssertProblemAsync(HttpStatusCode.Conflict, "conflict")).GetProperty("reason").GetString());
@@ -19,16 +19,16 @@ public sealed class BillingOwnerTests(OpsDashFactory factory) : IClassFixture<Op
         var leave = await billing.Client.PostAsync($"/api/v1/orgs/{team.Slug}/leave", null);
         Assert.Equal("billing_owner", (await leave.AssertProblemAsync(HttpStatusCode.Conflict, "conflict")).GetProperty("reason").GetString());
 
-        Assert.Equal("owner", await factory.OwnerScalarAsync<string>("select role from members.org_members where id = @billingMemberId", new { billingMemberId }));
+        Assert.Equal("owner", await factory.ScalarAsync<string>("select role from members.org_members where id = @billingMemberId", new { billingMemberId }));
     }
 
     [Fact]
     public async Task An_owner_moves_billing_to_another_owner_with_an_audit_entry_and_then_may_leave()
     {
         var billing = await factory.SignUpAsync("billing");
-        var team = await billing.CreateTeamAsync();
+        var team = await billing.CreateTeamOrgAsync();
         var other = await factory.SignUpAsync("other-owner");
-        await factory.JoinAsync(team.Id, other, "owner");
+        await factory.AddMemberAsync(team, other, "owner");
 
         var transfer = await billing.Client.PostAsJsonAsync($"/api/v1/orgs/{team.Slug}/billing-owner", new { userId = other.Id });
 
@@ -36,8 +36,8 @@ public sealed class BillingOwnerTests(OpsDashFactory factory) : IClassFixture<Op
         var body = await transfer.JsonAsync();
         Assert.Equal(billing.Id, body.GetProperty("previousBillingOwnerUserId").GetGuid());
         Assert.Equal(other.Id, body.GetProperty("billingOwnerUserId").GetGuid());
-        Assert.Equal(other.Id, await factory.OwnerScalarAsync<Guid>("select billing_owner_user_id from organizations.organizations where id = @Id", new { team.Id }));
-        Assert.Equal(1, await factory.OwnerScalarAsync<int>(
+        Assert.Equal(other.Id, await factory.ScalarAsync<Guid>("select billing_owner_user_id from organizations.organizations where id = @Id", new { team.Id }));
+        Assert.Equal(1, await factory.ScalarAsync<int>(
             "select count(*) from organizations.audit_logs where org_id = @Id and action = 'organization.billing_owner_changed' and metadata->>'to' = @To",
             new { team.Id, To = other.Id.ToString() }));
         Assert.Equal(HttpStatusCode.NoContent, (await billing.Client.PostAsync($"/api/v1/orgs/{team.Slug}/leave", null)).StatusCode);
@@ -47,12 +47,12 @@ public sealed class BillingOwnerTests(OpsDashFactory factory) : IClassFixture<Op
     public async Task Only_owners_transfer_and_only_to_an_owner_within_the_new_owners_plan()
     {
         var billing = await factory.SignUpAsync("billing");
-        var team = await billing.CreateTeamAsync();
+        var team = await billing.CreateTeamOrgAsync();
         var admin = await factory.SignUpAsync("admin");
-        await factory.JoinAsync(team.Id, admin, "admin");
+        await factory.AddMemberAsync(team, admin, "admin");
         var busy = await factory.SignUpAsync("busy-owner");
-        await busy.CreateTeamAsync(); // the free plan's one team workspace is taken
-        await factory.JoinAsync(team.Id, busy, "owner");
+        await busy.CreateTeamOrgAsync(); // the free plan's one team workspace is taken
+        await factory.AddMemberAsync(team, busy, "owner");
 
         await (await admin.Client.PostAsJsonAsync($"/api/v1/orgs/{team.Slug}/billing-owner", new { userId = admin.Id }))
             .AssertProblemAsync(HttpStatusCode.Forbidden, "forbidden");
@@ -63,19 +63,19 @@ public sealed class BillingOwnerTests(OpsDashFactory factory) : IClassFixture<Op
         await (await billing.Client.PostAsJsonAsync($"/api/v1/orgs/{billing.PersonalSlug}/billing-owner", new { userId = billing.Id }))
             .AssertProblemAsync(HttpStatusCode.Forbidden, "forbidden");
 
-        Assert.Equal(billing.Id, await factory.OwnerScalarAsync<Guid>("select billing_owner_user_id from organizations.organizations where id = @Id", new { team.Id }));
+        Assert.Equal(billing.Id, await factory.ScalarAsync<Guid>("select billing_owner_user_id from organizations.organizations where id = @Id", new { team.Id }));
     }
 
     [Fact]
     public async Task Another_orgs_slug_is_404_and_changes_nothing()
     {
         var billing = await factory.SignUpAsync("billing");
-        var team = await billing.CreateTeamAsync();
+        var team = await billing.CreateTeamOrgAsync();
         var stranger = await factory.SignUpAsync("stranger");
 
         await (await stranger.Client.PostAsJsonAsync($"/api/v1/orgs/{team.Slug}/billing-owner", new { userId = stranger.Id }))
             .AssertProblemAsync(HttpStatusCode.NotFound, "not_found");
 
-        Assert.Equal(billing.Id, await factory.OwnerScalarAsync<Guid>("select billing_owner_user_id from organizations.organizations where id = @Id", new { team.Id }));
+        Assert.Equal(billing.Id, await factory.ScalarAsync<Guid>("select billing_owner_user_id from organizations.organizations where id = @Id", new { team.Id }));
     }
 }

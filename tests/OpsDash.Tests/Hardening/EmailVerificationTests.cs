@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using OpsDash.Tests.Members;
 
 namespace OpsDash.Tests.Hardening;
 
@@ -9,9 +10,9 @@ public sealed class EmailVerificationTests(OpsDashFactory factory) : IClassFixtu
     public async Task An_unverified_account_cannot_accept_an_invitation_until_it_verifies()
     {
         var owner = await factory.SignUpAsync("owner");
-        var team = await owner.CreateTeamAsync();
+        var team = await owner.CreateTeamOrgAsync();
         var invitee = await factory.SignUpAsync("invitee", verifyEmail: false);
-        var token = await owner.InviteTokenAsync(team.Slug, invitee.Email);
+        var (_, token) = await owner.InviteOkAsync(team.Slug, invitee.Email);
 
         var refused = await invitee.Client.PostAsync($"/api/v1/invitations/{token}/accept", null);
         Assert.Equal("email_unverified", (await refused.AssertProblemAsync(HttpStatusCode.Forbidden, "forbidden")).GetProperty("reason").GetString());
@@ -38,10 +39,10 @@ public sealed class EmailVerificationTests(OpsDashFactory factory) : IClassFixtu
         Assert.Equal(1, responses.Count(r => r.StatusCode == HttpStatusCode.NoContent));
         Assert.All(responses.Where(r => r.StatusCode != HttpStatusCode.NoContent), r => Assert.Equal(HttpStatusCode.NotFound, r.StatusCode));
         var hash = SHA256.HashData(System.Buffers.Text.Base64Url.DecodeFromChars(token));
-        Assert.Equal(1, await factory.OwnerCountAsync("select count(*) from auth.email_verifications where token_hash = @hash", new { hash }));
-        Assert.Equal(0, await factory.OwnerCountAsync(
+        Assert.Equal(1, await factory.ScalarAsync<int>("select count(*) from auth.email_verifications where token_hash = @hash", new { hash }));
+        Assert.Equal(0, await factory.ScalarAsync<int>(
             "select count(*) from auth.email_verifications v where encode(v.token_hash, 'escape') like '%' || @token || '%'", new { token }));
-        Assert.Equal(0, await factory.OwnerCountAsync("select count(*) from organizations.audit_logs where metadata::text like '%' || @token || '%'", new { token }));
+        Assert.Equal(0, await factory.ScalarAsync<int>("select count(*) from organizations.audit_logs where metadata::text like '%' || @token || '%'", new { token }));
     }
 
     [Fact]
@@ -65,10 +66,10 @@ public sealed class EmailVerificationTests(OpsDashFactory factory) : IClassFixtu
     {
         var user = await factory.SignUpAsync("expired", verifyEmail: false);
         var token = await factory.EmailedTokenAsync(user.Email, "email.verify_email", "sealedVerifyUrl");
-        await factory.OwnerExecAsync("update auth.email_verifications set expires_at = now() - interval '1 second' where user_id = @Id", new { user.Id });
+        await factory.ExecuteOwnerAsync("update auth.email_verifications set expires_at = now() - interval '1 second' where user_id = @Id", new { user.Id });
 
         await (await factory.CreateClient().PostAsJsonAsync("/api/v1/auth/verify-email", new { token })).AssertProblemAsync(HttpStatusCode.NotFound, "not_found");
         await (await factory.CreateClient().PostAsJsonAsync("/api/v1/auth/verify-email", new { token = "not-a-token" })).AssertProblemAsync(HttpStatusCode.NotFound, "not_found");
-        Assert.Equal(0, await factory.OwnerCountAsync("select count(*) from auth.users where id = @Id and email_verified_at is not null", new { user.Id }));
+        Assert.Equal(0, await factory.ScalarAsync<int>("select count(*) from auth.users where id = @Id and email_verified_at is not null", new { user.Id }));
     }
 }

@@ -29,7 +29,7 @@ public sealed class HostileInputTests(OpsDashFactory factory) : IClassFixture<Op
     public async Task A_nul_character_in_authenticated_bodies_and_query_strings_is_a_400()
     {
         var user = await factory.SignUpAsync("nul");
-        var team = await user.CreateTeamAsync();
+        var team = await user.CreateTeamOrgAsync();
 
         var create = await user.Client.PostAsync("/api/v1/orgs", new StringContent("""{"name":"Bad\u0000Org"}""", Encoding.UTF8, "application/json"));
         Assert.True((await create.AssertProblemAsync(HttpStatusCode.BadRequest, "validation_error")).GetProperty("errors").TryGetProperty("name", out _));
@@ -42,7 +42,7 @@ public sealed class HostileInputTests(OpsDashFactory factory) : IClassFixture<Op
         var query = await user.Client.GetAsync($"/api/v1/orgs/{team.Slug}/audit-logs?action=member%00.invited");
         Assert.True((await query.AssertProblemAsync(HttpStatusCode.BadRequest, "validation_error")).GetProperty("errors").TryGetProperty("action", out _));
 
-        Assert.Equal("Team " + team.Slug, await factory.OwnerScalarAsync<string>("select name from organizations.organizations where id = @Id", new { team.Id }));
+        Assert.Equal("Team " + team.Slug, await factory.ScalarAsync<string>("select name from organizations.organizations where id = @Id", new { team.Id }));
     }
 
     [Fact]

@@ -1,4 +1,5 @@
 using Npgsql;
+using OpsDash.Tests.Members;
 
 namespace OpsDash.Tests.Hardening;
 
@@ -9,9 +10,9 @@ public sealed class InvitationRulesTests(OpsDashFactory factory) : IClassFixture
     public async Task The_app_role_cannot_insert_invitations_and_the_function_refuses_an_admins_owner_invitation()
     {
         var owner = await factory.SignUpAsync("owner");
-        var team = await owner.CreateTeamAsync();
+        var team = await owner.CreateTeamOrgAsync();
         var admin = await factory.SignUpAsync("admin");
-        await factory.JoinAsync(team.Id, admin, "admin");
+        await factory.AddMemberAsync(team, admin, "admin");
 
         await using var app = await factory.OpenAppAsync();
         await using var tx = await app.BeginTransactionAsync();
@@ -37,7 +38,7 @@ public sealed class InvitationRulesTests(OpsDashFactory factory) : IClassFixture
     public async Task The_database_refuses_invitations_into_a_personal_workspace()
     {
         var owner = await factory.SignUpAsync("solo");
-        var personal = await factory.OwnerScalarAsync<Guid>("select id from organizations.organizations where billing_owner_user_id = @Id and type = 'personal'", new { owner.Id });
+        var personal = await factory.ScalarAsync<Guid>("select id from organizations.organizations where billing_owner_user_id = @Id and type = 'personal'", new { owner.Id });
 
         await using var app = await factory.OpenAppAsync();
         await using var tx = await app.BeginTransactionAsync();
@@ -55,34 +56,34 @@ public sealed class InvitationRulesTests(OpsDashFactory factory) : IClassFixture
     public async Task A_demoted_admins_pending_invitations_are_revoked_and_cannot_be_accepted(string newRole)
     {
         var owner = await factory.SignUpAsync("owner");
-        var team = await owner.CreateTeamAsync();
+        var team = await owner.CreateTeamOrgAsync();
         var admin = await factory.SignUpAsync("admin");
-        var adminMemberId = await factory.JoinAsync(team.Id, admin, "admin");
+        var adminMemberId = await factory.AddMemberAsync(team, admin, "admin");
         var alt = await factory.SignUpAsync("alt");
-        var token = await admin.InviteTokenAsync(team.Slug, alt.Email, "admin");
+        var (_, token) = await admin.InviteOkAsync(team.Slug, alt.Email, "admin");
 
         var demote = await owner.Client.PatchAsJsonAsync($"/api/v1/orgs/{team.Slug}/members/{adminMemberId}", new { role = newRole });
         Assert.Equal(HttpStatusCode.OK, demote.StatusCode);
 
-        Assert.Equal(0, await factory.OwnerScalarAsync<int>("select count(*) from members.invitations where org_id = @Id and invited_by = @By", new { team.Id, By = admin.Id }));
+        Assert.Equal(0, await factory.ScalarAsync<int>("select count(*) from members.invitations where org_id = @Id and invited_by = @By", new { team.Id, By = admin.Id }));
         await (await alt.Client.PostAsync($"/api/v1/invitations/{token}/accept", null)).AssertProblemAsync(HttpStatusCode.NotFound, "not_found");
-        Assert.Equal(0, await factory.OwnerScalarAsync<int>("select count(*) from members.org_members where org_id = @Id and user_id = @User", new { team.Id, User = alt.Id }));
+        Assert.Equal(0, await factory.ScalarAsync<int>("select count(*) from members.org_members where org_id = @Id and user_id = @User", new { team.Id, User = alt.Id }));
     }
 
     [Fact]
     public async Task A_removed_admins_pending_invitations_are_revoked()
     {
         var owner = await factory.SignUpAsync("owner");
-        var team = await owner.CreateTeamAsync();
+        var team = await owner.CreateTeamOrgAsync();
         var admin = await factory.SignUpAsync("admin");
-        var adminMemberId = await factory.JoinAsync(team.Id, admin, "admin");
+        var adminMemberId = await factory.AddMemberAsync(team, admin, "admin");
         var alt = await factory.SignUpAsync("alt");
-        var token = await admin.InviteTokenAsync(team.Slug, alt.Email);
+        var (_, token) = await admin.InviteOkAsync(team.Slug, alt.Email);
 
         Assert.Equal(HttpStatusCode.NoContent, (await owner.Client.DeleteAsync($"/api/v1/orgs/{team.Slug}/members/{adminMemberId}")).StatusCode);
 
         await (await alt.Client.PostAsync($"/api/v1/invitations/{token}/accept", null)).AssertProblemAsync(HttpStatusCode.NotFound, "not_found");
-        var audit = await factory.OwnerScalarAsync<int>(
+        var audit = await factory.ScalarAsync<int>(
             "select (metadata->>'revokedInvitations')::int from organizations.audit_logs where org_id = @Id and action = 'member.removed'", new { team.Id });
         Assert.Equal(1, audit);
     }
@@ -91,25 +92,25 @@ public sealed class InvitationRulesTests(OpsDashFactory factory) : IClassFixture
     public async Task A_demoted_owners_pending_owner_invitation_cannot_take_the_org_over()
     {
         var founder = await factory.SignUpAsync("founder");
-        var team = await founder.CreateTeamAsync();
+        var team = await founder.CreateTeamOrgAsync();
         var coOwner = await factory.SignUpAsync("co-owner");
-        var coOwnerMemberId = await factory.JoinAsync(team.Id, coOwner, "owner");
+        var coOwnerMemberId = await factory.AddMemberAsync(team, coOwner, "owner");
         var alt = await factory.SignUpAsync("alt");
-        var ownerToken = await coOwner.InviteTokenAsync(team.Slug, alt.Email, "owner");
+        var (_, ownerToken) = await coOwner.InviteOkAsync(team.Slug, alt.Email, "owner");
 
         Assert.Equal(HttpStatusCode.OK, (await founder.Client.PatchAsJsonAsync($"/api/v1/orgs/{team.Slug}/members/{coOwnerMemberId}", new { role = "admin" })).StatusCode);
 
         await (await alt.Client.PostAsync($"/api/v1/invitations/{ownerToken}/accept", null)).AssertProblemAsync(HttpStatusCode.NotFound, "not_found");
-        Assert.Equal(1, await factory.OwnerScalarAsync<int>("select count(*) from members.org_members where org_id = @Id and role = 'owner'", new { team.Id }));
+        Assert.Equal(1, await factory.ScalarAsync<int>("select count(*) from members.org_members where org_id = @Id and role = 'owner'", new { team.Id }));
     }
 
     [Fact]
     public async Task Acceptance_rechecks_the_inviters_current_role_for_invitations_made_before_the_revocation_rule()
     {
         var owner = await factory.SignUpAsync("owner");
-        var team = await owner.CreateTeamAsync();
+        var team = await owner.CreateTeamOrgAsync();
         var former = await factory.SignUpAsync("former-admin");
-        await factory.JoinAsync(team.Id, former, "viewer");
+        await factory.AddMemberAsync(team, former, "viewer");
         var alt = await factory.SignUpAsync("alt");
         var bytes = System.Security.Cryptography.RandomNumberGenerator.GetBytes(32);
         var token = System.Buffers.Text.Base64Url.EncodeToString(bytes);
@@ -122,22 +123,22 @@ public sealed class InvitationRulesTests(OpsDashFactory factory) : IClassFixture
         }
 
         await (await alt.Client.PostAsync($"/api/v1/invitations/{token}/accept", null)).AssertProblemAsync(HttpStatusCode.NotFound, "not_found");
-        Assert.Equal(0, await factory.OwnerScalarAsync<int>("select count(*) from members.org_members where org_id = @Id and user_id = @User", new { team.Id, User = alt.Id }));
+        Assert.Equal(0, await factory.ScalarAsync<int>("select count(*) from members.org_members where org_id = @Id and user_id = @User", new { team.Id, User = alt.Id }));
     }
 
     [Fact]
     public async Task Invitation_conflicts_and_limits_carry_their_reason_from_the_database()
     {
         var owner = await factory.SignUpAsync("owner");
-        var team = await owner.CreateTeamAsync();
+        var team = await owner.CreateTeamOrgAsync();
         var email = $"dup-{Guid.NewGuid():N}@example.test";
-        await owner.InviteTokenAsync(team.Slug, email);
+        await owner.InviteOkAsync(team.Slug, email);
 
         var again = await owner.Client.PostAsJsonAsync($"/api/v1/orgs/{team.Slug}/invitations", new { email, role = "member" });
         var problem = await again.AssertProblemAsync(HttpStatusCode.Conflict, "conflict");
         Assert.Equal("already_invited", problem.GetProperty("reason").GetString());
 
-        await owner.InviteTokenAsync(team.Slug, $"b-{Guid.NewGuid():N}@example.test");
+        await owner.InviteOkAsync(team.Slug, $"b-{Guid.NewGuid():N}@example.test");
         var full = await owner.Client.PostAsJsonAsync($"/api/v1/orgs/{team.Slug}/invitations", new { email = $"c-{Guid.NewGuid():N}@example.test", role = "member" });
         var limit = await full.AssertProblemAsync(HttpStatusCode.Forbidden, "limit_reached");
         Assert.Equal("members:seats", limit.GetProperty("feature").GetString());

@@ -19,8 +19,8 @@ public sealed class LockoutUnderConcurrencyTests(OpsDashFactory factory) : IClas
 
         Assert.All(burst, r => Assert.Equal(HttpStatusCode.Unauthorized, r.StatusCode));
         // One window of MaxFailedLogins reserved checks, then the lock: the other guesses were never evaluated.
-        Assert.Equal(1, await factory.OwnerScalarAsync<int>("select lockout_count from auth.users where id = @Id", new { user.Id }));
-        Assert.True(await factory.OwnerScalarAsync<bool>("select locked_until > now() from auth.users where id = @Id", new { user.Id }));
+        Assert.Equal(1, await factory.ScalarAsync<int>("select lockout_count from auth.users where id = @Id", new { user.Id }));
+        Assert.True(await factory.ScalarAsync<bool>("select locked_until > now() from auth.users where id = @Id", new { user.Id }));
         var right = await client.PostAsJsonAsync("/api/v1/auth/login", new { email = user.Email, password = user.Password });
         Assert.Equal(HttpStatusCode.Unauthorized, right.StatusCode);
     }
@@ -43,10 +43,10 @@ public sealed class LockoutUnderConcurrencyTests(OpsDashFactory factory) : IClas
             if (responses[rightAt].StatusCode != HttpStatusCode.OK)
             {
                 Assert.Equal(HttpStatusCode.Unauthorized, responses[rightAt].StatusCode);
-                Assert.True(await factory.OwnerScalarAsync<bool>("select locked_until > now() from auth.users where id = @Id", new { user.Id }));
+                Assert.True(await factory.ScalarAsync<bool>("select locked_until > now() from auth.users where id = @Id", new { user.Id }));
             }
 
-            Assert.True(await factory.OwnerScalarAsync<int>("select lockout_count from auth.users where id = @Id", new { user.Id }) <= 1);
+            Assert.True(await factory.ScalarAsync<int>("select lockout_count from auth.users where id = @Id", new { user.Id }) <= 1);
         }
     }
 
@@ -58,13 +58,13 @@ public sealed class LockoutUnderConcurrencyTests(OpsDashFactory factory) : IClas
         var minutes = new List<double>();
         for (var window = 0; window < 6; window++)
         {
-            await factory.OwnerExecAsync("update auth.users set locked_until = now() - interval '1 second' where id = @Id and locked_until is not null", new { user.Id });
+            await factory.ExecuteOwnerAsync("update auth.users set locked_until = now() - interval '1 second' where id = @Id and locked_until is not null", new { user.Id });
             for (var i = 0; i < Settings.MaxFailedLogins; i++)
             {
                 await client.PostAsJsonAsync("/api/v1/auth/login", new { email = user.Email, password = "wrong" });
             }
 
-            minutes.Add(await factory.OwnerScalarAsync<double>("select extract(epoch from locked_until - now()) / 60 from auth.users where id = @Id", new { user.Id }));
+            minutes.Add(await factory.ScalarAsync<double>("select extract(epoch from locked_until - now()) / 60 from auth.users where id = @Id", new { user.Id }));
         }
 
         Assert.InRange(minutes[0], Settings.LockoutBaseMinutes - 0.2, Settings.LockoutBaseMinutes);

@@ -16,7 +16,7 @@ public sealed class SessionTests(OpsDashFactory factory) : IClassFixture<OpsDash
         var pairs = await Task.WhenAll(responses.Select(r => r.TokensAsync()));
         Assert.Equal(pairs[0].Refresh, pairs[1].Refresh);
         Assert.Equal(HttpStatusCode.OK, (await factory.RefreshAsync(pairs[0].Refresh)).StatusCode);
-        Assert.Equal(0, await factory.OwnerCountAsync(
+        Assert.Equal(0, await factory.ScalarAsync<int>(
             "select count(*) from auth.refresh_tokens where user_id = @Id and revoked_at is not null", new { user.Id }));
     }
 
@@ -44,7 +44,7 @@ public sealed class SessionTests(OpsDashFactory factory) : IClassFixture<OpsDash
     {
         var user = await factory.SignUpAsync("lifetime");
         var rotated = await (await factory.RefreshAsync(user.RefreshToken)).TokensAsync();
-        await factory.OwnerExecAsync("update auth.refresh_tokens set family_expires_at = now() - interval '1 second' where user_id = @Id", new { user.Id });
+        await factory.ExecuteOwnerAsync("update auth.refresh_tokens set family_expires_at = now() - interval '1 second' where user_id = @Id", new { user.Id });
 
         await (await factory.RefreshAsync(rotated.Refresh)).AssertProblemAsync(HttpStatusCode.Unauthorized, "unauthorized");
     }

@@ -24,14 +24,14 @@ public sealed class SlugTests(OpsDashFactory factory) : IClassFixture<OpsDashFac
     public async Task A_renamed_orgs_old_slug_stays_reserved_for_it_and_it_can_take_it_back()
     {
         var owner = await factory.SignUpAsync("renamer");
-        var team = await owner.CreateTeamAsync();
+        var team = await owner.CreateTeamOrgAsync();
         var newSlug = $"n-{Guid.NewGuid():N}"[..20];
         Assert.Equal(HttpStatusCode.OK, (await owner.Client.PatchAsJsonAsync($"/api/v1/orgs/{team.Slug}", new { slug = newSlug })).StatusCode);
 
         var squatter = await factory.SignUpAsync("squatter");
         var create = await squatter.Client.PostAsJsonAsync("/api/v1/orgs", new { name = "Squat", slug = team.Slug });
         Assert.Equal("slug_taken", (await create.AssertProblemAsync(HttpStatusCode.Conflict, "conflict")).GetProperty("reason").GetString());
-        var other = await squatter.CreateTeamAsync();
+        var other = await squatter.CreateTeamOrgAsync();
         var rename = await squatter.Client.PatchAsJsonAsync($"/api/v1/orgs/{other.Slug}", new { slug = team.Slug });
         Assert.Equal("slug_taken", (await rename.AssertProblemAsync(HttpStatusCode.Conflict, "conflict")).GetProperty("reason").GetString());
         await (await squatter.Client.GetAsync($"/api/v1/orgs/{team.Slug}")).AssertProblemAsync(HttpStatusCode.NotFound, "not_found");

@@ -1,5 +1,3 @@
-using System.Globalization;
-
 namespace OpsDash.Modules.Organizations.Accounts;
 
 /// <summary>
@@ -8,15 +6,7 @@ namespace OpsDash.Modules.Organizations.Accounts;
 /// </summary>
 internal static class ListSecurityEvents
 {
-    public const int DefaultLimit = 50;
-    public const int MaxLimit = 100;
-
-    public sealed record Query(string? Cursor, string? Limit)
-    {
-        public long? CursorValue => long.TryParse(Cursor, NumberStyles.None, CultureInfo.InvariantCulture, out var c) ? c : null;
-
-        public int LimitValue => int.TryParse(Limit, NumberStyles.None, CultureInfo.InvariantCulture, out var l) ? l : DefaultLimit;
-    }
+    public sealed record Query(string? Cursor, string? Limit);
 
     public sealed record Item(long Id, string Kind, string? Ip, string? UserAgent, DateTime CreatedAt);
 
@@ -26,10 +16,8 @@ internal static class ListSecurityEvents
     {
         public Validator()
         {
-            RuleFor(q => q.Cursor).Must(c => c is null || long.TryParse(c, NumberStyles.None, CultureInfo.InvariantCulture, out _))
-                .WithMessage("Cursor must be a value returned as nextCursor.");
-            RuleFor(q => q.Limit).Must(l => l is null || (int.TryParse(l, NumberStyles.None, CultureInfo.InvariantCulture, out var v) && v is >= 1 and <= MaxLimit))
-                .WithMessage($"Limit must be a whole number from 1 to {MaxLimit}.");
+            RuleFor(q => q.Cursor).KeysetCursor();
+            RuleFor(q => q.Limit).PageLimit();
         }
     }
 
@@ -51,11 +39,10 @@ internal static class ListSecurityEvents
 
     private static async Task<Ok<Page>> HandleAsync([AsParameters] Query query, DbSession db, TenantContext tenant, CancellationToken ct)
     {
-        var limit = query.LimitValue;
+        var limit = KeysetPaging.Limit(query.Limit);
         var rows = (await db.QueryAsync<Item>(
-            PageSql, new { UserId = GetCurrentUser.UserId(tenant), Cursor = query.CursorValue, Take = limit + 1 }, ct)).ToList();
-        var items = rows.Take(limit).ToList();
-        var next = rows.Count > limit ? items[^1].Id.ToString(CultureInfo.InvariantCulture) : null;
+            PageSql, new { UserId = GetCurrentUser.UserId(tenant), Cursor = KeysetPaging.Cursor(query.Cursor), Take = limit + 1 }, ct)).ToList();
+        var (items, next) = KeysetPaging.Page(rows, limit, r => r.Id);
         return TypedResults.Ok(new Page(items, next));
     }
 }

@@ -1,24 +1,15 @@
-using System.Globalization;
 using System.Text.Json;
 
 namespace OpsDash.Modules.Organizations.Workspaces;
 
 /// <summary>
-/// The org's audit log for admins, newest first. Keyset pagination on the identity id: the cursor
-/// is the last id of the previous page, so new rows never shift a page the client is reading.
+/// The org's audit log for admins, newest first, keyset-paged on the identity id (KeysetPaging:
+/// the cursor is the last id of the previous page, so new rows never shift a page being read).
 /// </summary>
 internal static class ListAuditLogs
 {
-    public const int DefaultLimit = 50;
-    public const int MaxLimit = 100;
-
-    // Strings so that a malformed value is a per-field validation error, not a bare binding failure.
     public sealed record Query(string? Cursor, string? Limit, string? Action, string? ActorUserId)
     {
-        public long? CursorValue => long.TryParse(Cursor, NumberStyles.None, CultureInfo.InvariantCulture, out var c) ? c : null;
-
-        public int LimitValue => int.TryParse(Limit, NumberStyles.None, CultureInfo.InvariantCulture, out var l) ? l : DefaultLimit;
-
         public Guid? ActorValue => Guid.TryParse(ActorUserId, out var a) ? a : null;
     }
 
@@ -32,10 +23,8 @@ internal static class ListAuditLogs
     {
         public Validator()
         {
-            RuleFor(q => q.Cursor).Must(c => c is null || long.TryParse(c, NumberStyles.None, CultureInfo.InvariantCulture, out _))
-                .WithMessage("Cursor must be a value returned as nextCursor.");
-            RuleFor(q => q.Limit).Must(l => l is null || (int.TryParse(l, NumberStyles.None, CultureInfo.InvariantCulture, out var v) && v is >= 1 and <= MaxLimit))
-                .WithMessage($"Limit must be a whole number from 1 to {MaxLimit}.");
+            RuleFor(q => q.Cursor).KeysetCursor();
+            RuleFor(q => q.Limit).PageLimit();
             RuleFor(q => q.Action).MaximumLength(100);
             RuleFor(q => q.ActorUserId).Must(a => a is null || Guid.TryParse(a, out _)).WithMessage("actorUserId must be a user id.");
         }
@@ -69,16 +58,16 @@ internal static class ListAuditLogs
 
     private static async Task<Ok<Page>> HandleAsync([AsParameters] Query query, OrgContext org, DbSession db, CancellationToken ct)
     {
-        var limit = query.LimitValue;
+        var limit = KeysetPaging.Limit(query.Limit);
         var rows = (await db.QueryAsync<Row>(
             PageSql,
-            new { OrgId = org.Id, Cursor = query.CursorValue, query.Action, ActorUserId = query.ActorValue, Take = limit + 1 },
+            new { OrgId = org.Id, Cursor = KeysetPaging.Cursor(query.Cursor), query.Action, ActorUserId = query.ActorValue, Take = limit + 1 },
             ct)).ToList();
 
-        var items = rows.Take(limit).Select(r => new Item(
+        var (page, next) = KeysetPaging.Page(rows, limit, r => r.Id);
+        var items = page.Select(r => new Item(
             r.Id, r.Action, r.EntityType, r.EntityId, r.ActorUserId, r.ActorEmail, r.ActorName,
             JsonSerializer.Deserialize<JsonElement>(r.Metadata), r.CreatedAt)).ToList();
-        var next = rows.Count > limit ? items[^1].Id.ToString(CultureInfo.InvariantCulture) : null;
         return TypedResults.Ok(new Page(items, next));
     }
 }
