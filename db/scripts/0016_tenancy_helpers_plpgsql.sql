@@ -105,9 +105,10 @@ begin
                    (select count(*) from members.org_members m where m.org_id = v_org)
                    + (select count(*) from members.invitations i
                        where i.org_id = v_org and i.accepted_at is null and i.expires_at > now())
-               when 'orgs:team' then
+               -- How many workspaces the billing owner has elsewhere is theirs to know (issue 7).
+               when 'orgs:team' then case when core.current_user_id() = v_billing_owner then
                    (select count(*) from organizations.organizations t
-                     where t.billing_owner_user_id = v_billing_owner and t.type = 'team' and t.deleted_at is null)
+                     where t.billing_owner_user_id = v_billing_owner and t.type = 'team' and t.deleted_at is null) end
            end
       from organizations.features f
       left join organizations.plan_limits l on l.plan_key = v_plan and l.feature_key = f.key

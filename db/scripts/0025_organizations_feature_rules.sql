@@ -4,7 +4,7 @@
 -- * the audit log always opens for owners, whatever an admin switched or restricted;
 -- * the audit log and every counted feature are switched by owners only (an admin could otherwise
 --   hide the trail from owners, or turn off a limit the billing owner pays for).
--- plan_overview shows the billing owner's count of team workspaces elsewhere to the billing owner only.
+-- (plan_overview shows the billing owner's count of team workspaces to the billing owner only: 0016.)
 
 alter table organizations.features add column owners_always_pass boolean not null default false;
 alter table organizations.features add column owner_switch_only boolean not null default false;
@@ -58,40 +58,5 @@ create policy feature_flags_admin_update on organizations.feature_flags for upda
            and (not organizations.is_owner_switch_only(feature_key) or org_id = any ((select members.owner_org_ids())::uuid[])))
     with check (org_id = core.current_org_id() and org_id = any ((select members.admin_org_ids())::uuid[])
                 and (not organizations.is_owner_switch_only(feature_key) or org_id = any ((select members.owner_org_ids())::uuid[])));
-
-create or replace function organizations.plan_overview()
-    returns table (feature_key text, description text, is_counted boolean, enabled boolean, limit_value bigint, used bigint)
-    language plpgsql stable security definer
-    set search_path = pg_catalog, pg_temp
-    as $$
-#variable_conflict use_column
-declare
-    v_org uuid := core.current_org_id();
-    v_billing_owner uuid;
-    v_plan text;
-begin
-    select o.billing_owner_user_id into v_billing_owner
-      from organizations.organizations o
-     where o.id = v_org and o.deleted_at is null and o.id = any (members.member_org_ids());
-    if not found then
-        return;
-    end if;
-    v_plan := organizations.org_plan(v_org);
-    return query
-    select f.key, f.description, f.is_counted, coalesce(l.enabled, false), l.limit_value,
-           case f.key
-               when 'members:seats' then
-                   (select count(*) from members.org_members m where m.org_id = v_org)
-                   + (select count(*) from members.invitations i
-                       where i.org_id = v_org and i.accepted_at is null and i.expires_at > now())
-               -- How many workspaces the billing owner has elsewhere is theirs to know.
-               when 'orgs:team' then case when core.current_user_id() = v_billing_owner then
-                   (select count(*) from organizations.organizations t
-                     where t.billing_owner_user_id = v_billing_owner and t.type = 'team' and t.deleted_at is null) end
-           end
-      from organizations.features f
-      left join organizations.plan_limits l on l.plan_key = v_plan and l.feature_key = f.key
-     order by f.key;
-end $$;
 
 grant execute on function organizations.is_owner_switch_only(text), members.owner_org_ids() to opsdash_app;
