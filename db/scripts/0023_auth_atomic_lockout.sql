@@ -68,3 +68,7 @@ create function auth.finish_password_check(p_user uuid, p_success boolean)
 revoke execute on function auth.reserve_password_check(uuid, integer, interval, interval),
     auth.begin_login(text, integer, interval, interval), auth.finish_password_check(uuid, boolean) from public;
 grant execute on function auth.begin_login(text, integer, interval, interval), auth.finish_password_check(uuid, boolean) to opsdash_app;
+
+-- Replaced by begin_login / finish_password_check above.
+drop function auth.login_candidate(text);
+drop function auth.record_login_failure(uuid, integer, interval);
