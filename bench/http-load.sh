@@ -46,14 +46,20 @@ done
 curl -fs "$BASE/health/ready" >/dev/null || { echo "Host did not become ready:"; tail -20 "$WORK/host.log"; exit 1; }
 
 json() { python3 -c "import json,sys; d=json.load(sys.stdin); print($1)"; }
-SIGNUP="$(curl -fs -H 'Content-Type: application/json' \
-    -d "{\"email\":\"bench-$RANDOM@example.test\",\"password\":\"correct horse battery\",\"fullName\":\"Bench\"}" \
-    "$BASE/api/v1/auth/signup")"
-TOKEN="$(echo "$SIGNUP" | json 'd["tokens"]["accessToken"]')"
-USER_ID="$(echo "$SIGNUP" | json 'd["userId"]')"
-SLUG="$(echo "$SIGNUP" | json 'd["personalOrgSlug"]')"
-ORG_ID="$(curl -fs -H "Authorization: Bearer $TOKEN" "$BASE/api/v1/me" | json 'd["currentOrgId"]')"
-IAT="$(echo "$TOKEN" | cut -d. -f2 | python3 -c "import base64,json,sys; s=sys.stdin.read().strip(); print(json.loads(base64.urlsafe_b64decode(s+'='*(-len(s)%4)))['iat'])")"
+EMAIL="bench-$RANDOM@example.test"
+curl -fs -H 'Content-Type: application/json' \
+    -d "{\"email\":\"$EMAIL\",\"password\":\"correct horse battery\",\"fullName\":\"Bench\"}" \
+    "$BASE/api/v1/auth/signup" >/dev/null
+TOKEN="$(curl -fs -H 'Content-Type: application/json' -d "{\"email\":\"$EMAIL\",\"password\":\"correct horse battery\"}" \
+    "$BASE/api/v1/auth/login" | json 'd["accessToken"]')"
+ME="$(curl -fs -H "Authorization: Bearer $TOKEN" "$BASE/api/v1/me")"
+USER_ID="$(echo "$ME" | json 'd["id"]')"
+SLUG="$(echo "$ME" | json 'd["currentOrgSlug"]')"
+ORG_ID="$(echo "$ME" | json 'd["currentOrgId"]')"
+# The access token's session claims, which the Host checks on every request (auth.access_token_is_current).
+CLAIMS="$(echo "$TOKEN" | cut -d. -f2 | python3 -c "import base64,json,sys; s=sys.stdin.read().strip(); print(base64.urlsafe_b64decode(s+'='*(-len(s)%4)).decode())")"
+STAMP="$(echo "$CLAIMS" | json 'd["stamp"]')"
+SID="$(echo "$CLAIMS" | json 'd["sid"]')"
 
 echo "# $(date -u +%FT%TZ) $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)"
 echo "# wrk -t$THREADS -c$CONNECTIONS -d${DURATION}s; pgbench -j$THREADS -c$CONNECTIONS -T$DURATION -M ${PGBENCH_MODE:-prepared}, as opsdash_app"
@@ -67,7 +73,7 @@ wrk_rps() { # path
 pgbench_tps() { # script file
     "$PG_BIN/pgbench" -n -h 127.0.0.1 -p "$PG_PORT" -U opsdash_app -M "${PGBENCH_MODE:-prepared}" \
         -j "$THREADS" -c "$CONNECTIONS" -T "$DURATION" \
-        -D uid="$USER_ID" -D org="$ORG_ID" -D slug="$SLUG" -D iat="$IAT" -f "$1" opsdash \
+        -D uid="$USER_ID" -D org="$ORG_ID" -D slug="$SLUG" -D stamp="$STAMP" -D sid="$SID" -f "$1" opsdash \
         | awk '/^tps/ {print $3; exit}'
 }
 

@@ -3,7 +3,7 @@ begin;
 select set_config('app.user_id', :uid, true) as user_id,
        set_config('app.org_id', '', true) as org_id,
        set_config('app.system', '', true) as system,
-       auth.session_is_current(:uid, :iat) as session_is_current;
+       auth.access_token_is_current(:uid, :stamp, :sid) as session_is_current;
 select o.id, o.name, o.slug, o.type, m.role, o.logo_url, coalesce(o.id = p.current_org_id, false) as is_current
   from members.org_members m
   join organizations.organizations o on o.id = m.org_id and o.deleted_at is null

@@ -1,7 +1,7 @@
 -- GET /api/v1/orgs/{slug}/plan as the Host sends it.
 begin;
 select session_is_current, id, slug, name, type, billing_owner_user_id, role
-  from organizations.enter_request(:uid, false, :iat, :slug);
+  from organizations.enter_request(:uid, false, :uid, :stamp, :sid, :slug);
 select p.key as plan_key, p.name as plan_name, p.price_cents,
        f.feature_key, f.description, f.is_counted, f.enabled, f.limit_value, f.used
   from organizations.plans p
