@@ -78,4 +78,26 @@ public sealed class BillingOwnerTests(OpsDashFactory factory) : IClassFixture<Op
 
         Assert.Equal(billing.Id, await factory.ScalarAsync<Guid>("select billing_owner_user_id from organizations.organizations where id = @Id", new { team.Id }));
     }
+
+    [Fact]
+    public async Task A_transfer_racing_the_new_billing_owners_departure_never_leaves_the_org_billed_to_a_non_owner()
+    {
+        for (var round = 0; round < 10; round++)
+        {
+            var billing = await factory.SignUpAsync("billing");
+            var team = await billing.CreateTeamOrgAsync();
+            var other = await factory.SignUpAsync("other-owner");
+            await factory.AddMemberAsync(team, other, "owner");
+
+            await Task.WhenAll(
+                billing.Client.PostAsJsonAsync($"/api/v1/orgs/{team.Slug}/billing-owner", new { userId = other.Id }),
+                other.Client.PostAsync($"/api/v1/orgs/{team.Slug}/leave", null));
+
+            Assert.True(await factory.ScalarAsync<bool>("""
+                select exists (select 1 from organizations.organizations o
+                                 join members.org_members m on m.org_id = o.id and m.user_id = o.billing_owner_user_id and m.role = 'owner'
+                                where o.id = @Id)
+                """, new { team.Id }), "the org is billed to someone who is not its owner");
+        }
+    }
 }
