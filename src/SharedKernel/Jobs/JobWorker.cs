@@ -47,12 +47,6 @@ public sealed partial class JobWorker : BackgroundService
 
     public string WorkerId => _options.WorkerId;
 
-    public override async Task StopAsync(CancellationToken cancellationToken)
-    {
-        // Stop claiming first (base cancels ExecuteAsync); ExecuteAsync then waits for running jobs.
-        await base.StopAsync(cancellationToken);
-    }
-
     public override void Dispose()
     {
         _jobsCancel.Dispose();
