@@ -163,6 +163,27 @@ public sealed class JobQueueTests(JobsFactory factory) : IClassFixture<JobsFacto
     }
 
     [Fact]
+    public async Task A_late_report_from_a_worker_presumed_dead_changes_nothing()
+    {
+        var id = (await EnqueueAsync(new ProbeJob(NewRun()), new JobOptions { Queue = "late" }))!.Value;
+        await using var jobs = await factory.OpenJobsAsync();
+        await using var owner = await factory.OpenOwnerAsync();
+        Assert.Equal([id], await jobs.QueryAsync<long>("select id from jobs.claim('late', 'dead-worker', 1)"));
+        await owner.ExecuteAsync("update jobs.jobs set heartbeat_at = now() - interval '10 minutes' where id = @id", new { id });
+        await jobs.ExecuteAsync("select jobs.rescue(interval '1 minute')");
+        Assert.Equal([id], await jobs.QueryAsync<long>("select id from jobs.claim('late', 'new-worker', 1)"));
+
+        Assert.Equal(0, await jobs.ExecuteScalarAsync<int>("select jobs.heartbeat('dead-worker', @Ids)", new { Ids = new[] { id } }));
+        Assert.Equal(0, await jobs.ExecuteScalarAsync<int>("select jobs.complete('dead-worker', @Ids)", new { Ids = new[] { id } }));
+        Assert.Null(await jobs.ExecuteScalarAsync<string?>("select jobs.fail(@id, 'dead-worker', 'late', null)", new { id }));
+
+        var row = await owner.QuerySingleAsync<(string State, string WorkerId, int Attempt)>(
+            "select state, worker_id, attempt from jobs.jobs where id = @id", new { id });
+        Assert.Equal(("running", "new-worker", 2), row);
+        Assert.Equal(1, await jobs.ExecuteScalarAsync<int>("select jobs.complete('new-worker', @Ids)", new { Ids = new[] { id } }));
+    }
+
+    [Fact]
     public async Task Two_workers_run_2000_jobs_with_none_lost_and_none_run_twice()
     {
         var run = NewRun();
