@@ -6,6 +6,7 @@ using OpsDash.Host.Database;
 using OpsDash.Host.Setup.OpenApi;
 using OpsDash.SharedKernel.Database;
 using OpsDash.SharedKernel.Http;
+using OpsDash.SharedKernel.Jobs;
 using OpsDash.SharedKernel.Security;
 using OpsDash.SharedKernel.Tenancy;
 
@@ -34,6 +35,7 @@ public static class OpsDashApp
         services.AddSingleton(databaseSettings);
         services.AddOpsDashDatabase(connections.App, connections.Jobs);
         services.AddOpsDashTenancy();
+        services.AddOpsDashJobs(configuration);
         services.AddSingleton(TimeProvider.System);
         services.AddOpsDashProblemDetails();
         services.AddOpsDashAuthentication(jwt);

@@ -21,6 +21,8 @@ public class OpsDashFactory : WebApplicationFactory<Program>, IAsyncLifetime
         ["RateLimiting:Auth:PermitLimit"] = "100000",
         // Fast hashes in tests; the production default (210,000) is asserted in PasswordHashingTests.
         ["Auth:Accounts:PasswordIterations"] = "10000",
+        // No background worker unless a test starts one (tests/OpsDash.Tests/Jobs).
+        ["Jobs:Enabled"] = "false",
     };
 
     public string OwnerConnectionString { get; private set; } = string.Empty;

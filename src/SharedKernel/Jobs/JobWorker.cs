@@ -1,0 +1,309 @@
+using System.Collections.Concurrent;
+using System.Threading.Channels;
+using Dapper;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Npgsql;
+using OpsDash.SharedKernel.Database;
+
+namespace OpsDash.SharedKernel.Jobs;
+
+/// <summary>
+/// Claims due jobs of one queue (FOR UPDATE SKIP LOCKED, so workers in several Hosts share a queue),
+/// runs each through <see cref="BackgroundWork"/> in its org's context (one transaction per job) with
+/// bounded concurrency, records completions in batches, heartbeats what it runs and rescues jobs of
+/// workers that stopped heartbeating. Woken by LISTEN jobs; polls only as a fallback.
+/// A job's work commits before its completion is recorded, so a crash in between runs it again:
+/// handlers must be safe to run twice.
+/// </summary>
+public sealed partial class JobWorker : BackgroundService
+{
+    private const string ClaimSql = "select id, kind, args::text as args, org_id, attempt, max_attempts from jobs.claim(@Queue, @Worker, @Limit)";
+    private const string CompleteSql = "select jobs.complete(@Worker, @Ids)";
+    private const string FailSql = "select jobs.fail(@Id, @Worker, @Error, @RetryAt)";
+    private const string HeartbeatSql = "select jobs.heartbeat(@Worker, @Ids)";
+    private const string RescueSql = "select jobs.rescue(@Stale)";
+
+    private readonly IServiceScopeFactory _scopes;
+    private readonly NpgsqlDataSource _db;
+    private readonly JobWorkerOptions _options;
+    private readonly ILogger _logger;
+    private readonly Dictionary<string, JobKind> _kinds;
+    private readonly Channel<bool> _wake = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
+    private readonly Channel<long> _completed = Channel.CreateUnbounded<long>();
+    private readonly ConcurrentDictionary<long, Task> _running = new();
+    private readonly CancellationTokenSource _jobsCancel = new();
+
+    public JobWorker(IServiceProvider services, JobWorkerOptions options)
+    {
+        _scopes = services.GetRequiredService<IServiceScopeFactory>();
+        _db = services.GetRequiredService<JobsDataSource>().Source;
+        _options = options;
+        _logger = services.GetService<ILoggerFactory>()?.CreateLogger<JobWorker>() ?? NullLogger<JobWorker>.Instance;
+        _kinds = services.GetServices<JobKind>().ToDictionary(k => k.Kind);
+    }
+
+    public string WorkerId => _options.WorkerId;
+
+    public override void Dispose()
+    {
+        _jobsCancel.Dispose();
+        base.Dispose();
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var listener = ListenAsync(stoppingToken);
+        var upkeep = UpkeepAsync(stoppingToken);
+        var flusher = FlushCompletionsAsync();
+        try
+        {
+            await ClaimLoopAsync(stoppingToken);
+        }
+        finally
+        {
+            await DrainAsync();
+            _completed.Writer.TryComplete();
+            await flusher;
+            await Task.WhenAll(Quiet(listener), Quiet(upkeep));
+        }
+    }
+
+    private static async Task Quiet(Task task)
+    {
+        try
+        {
+            await task;
+        }
+        catch (OperationCanceledException)
+        {
+        }
+    }
+
+    private async Task ClaimLoopAsync(CancellationToken stop)
+    {
+        while (!stop.IsCancellationRequested)
+        {
+            var free = _options.Concurrency - _running.Count;
+            var claimed = 0;
+            if (free > 0)
+            {
+                try
+                {
+                    claimed = await ClaimAsync(free, stop);
+                }
+                catch (Exception e) when (e is NpgsqlException or TimeoutException && !stop.IsCancellationRequested)
+                {
+                    LogDatabaseError(e);
+                }
+            }
+
+            if (free > 0 && claimed == free)
+            {
+                continue;
+            }
+
+            // Woken by a notification, a finished job (a free slot) or the poll timer.
+            using var timer = CancellationTokenSource.CreateLinkedTokenSource(stop);
+            timer.CancelAfter(_options.PollInterval);
+            try
+            {
+                await _wake.Reader.ReadAsync(timer.Token);
+            }
+            catch (OperationCanceledException)
+            {
+            }
+        }
+    }
+
+    private async Task<int> ClaimAsync(int limit, CancellationToken ct)
+    {
+        await using var connection = await _db.OpenConnectionAsync(ct);
+        var jobs = (await connection.QueryAsync<ClaimedJob>(new CommandDefinition(
+            ClaimSql, new { _options.Queue, Worker = _options.WorkerId, Limit = limit }, cancellationToken: ct))).AsList();
+        foreach (var job in jobs)
+        {
+            // Registered before it starts, so its own removal when it ends cannot come first.
+            var run = new Task<Task>(() => RunAsync(job), CancellationToken.None);
+            _running[job.Id] = run.Unwrap();
+            run.Start(TaskScheduler.Default);
+        }
+
+        return jobs.Count;
+    }
+
+    private async Task RunAsync(ClaimedJob job)
+    {
+        var ct = _jobsCancel.Token;
+        try
+        {
+            if (!_kinds.TryGetValue(job.Kind, out var kind))
+            {
+                throw new PermanentJobException($"No handler is registered for job kind '{job.Kind}'.");
+            }
+
+            Func<IServiceProvider, Task> work = provider => kind.RunAsync(provider, job.Args, ct);
+            await (job.OrgId is { } org ? _scopes.RunForOrgAsync(org, work, ct) : _scopes.RunAsSystemAsync(work, ct));
+            _completed.Writer.TryWrite(job.Id);
+            return;
+        }
+        catch (Exception e)
+        {
+            await FailAsync(job, e);
+        }
+        finally
+        {
+            _running.TryRemove(job.Id, out _);
+            _wake.Writer.TryWrite(true);
+        }
+    }
+
+    private async Task FailAsync(ClaimedJob job, Exception error)
+    {
+        DateTimeOffset? retryAt = error switch
+        {
+            PermanentJobException => null,
+            // Cancelled by shutdown: handed back to run again soon, here or elsewhere.
+            OperationCanceledException when _jobsCancel.IsCancellationRequested => DateTimeOffset.UtcNow,
+            _ => DateTimeOffset.UtcNow + Backoff(job.Attempt),
+        };
+        LogAttemptFailed(job.Id, job.Kind, job.Attempt, job.MaxAttempts, error.GetType().Name, error.Message);
+        try
+        {
+            await using var connection = await _db.OpenConnectionAsync();
+            await connection.ExecuteScalarAsync<string?>(FailSql, new
+            {
+                job.Id, Worker = _options.WorkerId, Error = $"{error.GetType().Name}: {error.Message}", RetryAt = retryAt,
+            });
+        }
+        catch (Exception e) when (e is NpgsqlException or TimeoutException)
+        {
+            // The job stays running without heartbeats; rescue queues it again.
+            LogDatabaseError(e);
+        }
+    }
+
+    /// <summary>BackoffBase * 2^(attempt-1), capped, ±25 % jitter so retries of a burst spread out.</summary>
+    internal TimeSpan Backoff(int attempt)
+    {
+        var exponential = _options.BackoffBase.TotalMilliseconds * Math.Pow(2, Math.Min(attempt - 1, 30));
+        var capped = Math.Min(exponential, _options.BackoffMax.TotalMilliseconds);
+        var jitter = 0.75 + (Random.Shared.NextDouble() * 0.5);
+        return TimeSpan.FromMilliseconds(capped * jitter);
+    }
+
+    private async Task FlushCompletionsAsync()
+    {
+        var reader = _completed.Reader;
+        var batch = new List<long>();
+        while (await reader.WaitToReadAsync())
+        {
+            while (batch.Count < 1000 && reader.TryRead(out var id))
+            {
+                batch.Add(id);
+            }
+
+            try
+            {
+                await using var connection = await _db.OpenConnectionAsync();
+                await connection.ExecuteScalarAsync<int>(CompleteSql, new { Worker = _options.WorkerId, Ids = batch.ToArray() });
+            }
+            catch (Exception e) when (e is NpgsqlException or TimeoutException)
+            {
+                // Left running: rescue runs these jobs again, which handlers tolerate.
+                LogDatabaseError(e);
+            }
+
+            batch.Clear();
+        }
+    }
+
+    private async Task ListenAsync(CancellationToken stop)
+    {
+        while (!stop.IsCancellationRequested)
+        {
+            try
+            {
+                await using var connection = await _db.OpenConnectionAsync(stop);
+                connection.Notification += (_, e) =>
+                {
+                    if (e.Payload == _options.Queue)
+                    {
+                        _wake.Writer.TryWrite(true);
+                    }
+                };
+                await using (var listen = new NpgsqlCommand("listen jobs", connection))
+                {
+                    await listen.ExecuteNonQueryAsync(stop);
+                }
+
+                // Jobs queued while not listening are picked up now rather than at the next poll.
+                _wake.Writer.TryWrite(true);
+                while (!stop.IsCancellationRequested)
+                {
+                    await connection.WaitAsync(stop);
+                }
+            }
+            catch (Exception e) when (e is NpgsqlException or TimeoutException && !stop.IsCancellationRequested)
+            {
+                LogDatabaseError(e);
+                await Task.Delay(_options.PollInterval, stop);
+            }
+        }
+    }
+
+    private async Task UpkeepAsync(CancellationToken stop)
+    {
+        using var timer = new PeriodicTimer(_options.HeartbeatInterval);
+        while (await timer.WaitForNextTickAsync(stop))
+        {
+            try
+            {
+                await using var connection = await _db.OpenConnectionAsync(stop);
+                var ids = _running.Keys.ToArray();
+                if (ids.Length > 0)
+                {
+                    await connection.ExecuteScalarAsync<int>(new CommandDefinition(
+                        HeartbeatSql, new { Worker = _options.WorkerId, Ids = ids }, cancellationToken: stop));
+                }
+
+                var rescued = await connection.ExecuteScalarAsync<int>(new CommandDefinition(
+                    RescueSql, new { Stale = _options.StaleAfter }, cancellationToken: stop));
+                if (rescued > 0)
+                {
+                    LogRescued(rescued);
+                }
+            }
+            catch (Exception e) when (e is NpgsqlException or TimeoutException && !stop.IsCancellationRequested)
+            {
+                LogDatabaseError(e);
+            }
+        }
+    }
+
+    // Claiming has stopped: unstarted work was never claimed; running jobs get ShutdownTimeout, then
+    // are cancelled (rolled back) and handed back by FailAsync.
+    private async Task DrainAsync()
+    {
+        var running = Task.WhenAll(_running.Values.ToArray());
+        if (await Task.WhenAny(running, Task.Delay(_options.ShutdownTimeout)) != running)
+        {
+            await _jobsCancel.CancelAsync();
+        }
+
+        await Task.WhenAll(_running.Values.ToArray());
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Job {JobId} ({Kind}) attempt {Attempt}/{MaxAttempts} failed: {ErrorType}: {Error}")]
+    private partial void LogAttemptFailed(long jobId, string kind, int attempt, int maxAttempts, string errorType, string error);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Rescued {Count} jobs whose worker stopped heartbeating")]
+    private partial void LogRescued(int count);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Job worker database error")]
+    private partial void LogDatabaseError(Exception exception);
+
+    private sealed record ClaimedJob(long Id, string Kind, string Args, Guid? OrgId, int Attempt, int MaxAttempts);
+}

@@ -1,0 +1,34 @@
+namespace OpsDash.SharedKernel.Jobs;
+
+/// <summary>Configuration section <c>Jobs</c>.</summary>
+public sealed class JobWorkerOptions
+{
+    public const string SectionName = "Jobs";
+
+    /// <summary>Whether this Host runs a worker. Tests turn it off and start workers themselves.</summary>
+    public bool Enabled { get; set; } = true;
+
+    public string Queue { get; set; } = JobQueue.DefaultQueue;
+
+    /// <summary>Jobs run at once by this worker (each holds one connection while it runs).</summary>
+    public int Concurrency { get; set; } = 8;
+
+    /// <summary>Fallback when a notification is missed; LISTEN/NOTIFY wakes the worker otherwise.</summary>
+    public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(5);
+
+    public TimeSpan HeartbeatInterval { get; set; } = TimeSpan.FromSeconds(15);
+
+    /// <summary>A running job whose heartbeat is older than this is presumed orphaned and queued again.</summary>
+    public TimeSpan StaleAfter { get; set; } = TimeSpan.FromMinutes(2);
+
+    /// <summary>First retry delay; attempt n waits BackoffBase * 2^(n-1), capped at <see cref="BackoffMax"/>, with ±25 % jitter.</summary>
+    public TimeSpan BackoffBase { get; set; } = TimeSpan.FromSeconds(2);
+
+    public TimeSpan BackoffMax { get; set; } = TimeSpan.FromHours(1);
+
+    /// <summary>On shutdown: how long running jobs may finish before they are cancelled (and handed back).</summary>
+    public TimeSpan ShutdownTimeout { get; set; } = TimeSpan.FromSeconds(20);
+
+    /// <summary>Identifies the worker in jobs.jobs.worker_id; unique per process by default.</summary>
+    public string WorkerId { get; set; } = $"{Environment.MachineName}:{Environment.ProcessId}:{Guid.NewGuid().ToString("N")[..8]}";
+}
