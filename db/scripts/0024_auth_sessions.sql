@@ -138,33 +138,5 @@ revoke execute on function auth.record_security_event(uuid, text, text, text), a
 grant execute on function auth.finish_login(uuid, boolean, text, text), auth.use_refresh_token(bytea, bytea, interval, text, text),
     auth.access_token_is_current(uuid, integer, uuid) to opsdash_app;
 
--- The first statement of an org-scoped request (0015), checking the access token as above instead
--- of the password-change time. p_token_user is null when the server itself set the user.
-drop function organizations.enter_request(uuid, boolean, bigint, text);
-create function organizations.enter_request(
-    p_user_id uuid, p_system boolean, p_token_user uuid, p_stamp integer, p_session uuid, p_slug text)
-    returns table (session_is_current boolean, id uuid, slug text, name text, type text, billing_owner_user_id uuid, role text)
-    language plpgsql volatile
-    set search_path = pg_catalog, pg_temp
-    as $$
-begin
-    perform set_config('app.user_id', coalesce(p_user_id::text, ''), true),
-            set_config('app.org_id', '', true),
-            set_config('app.system', case when p_system then 'on' else '' end, true);
-    if not auth.access_token_is_current(p_token_user, p_stamp, p_session) then
-        return query select false, null::uuid, null::text, null::text, null::text, null::uuid, null::text;
-        return;
-    end if;
-    return query
-        select true, e.id, e.slug, e.name, e.type, e.billing_owner_user_id, e.role
-          from organizations.enter_org(p_slug) e;
-    if not found then
-        return query select true, null::uuid, null::text, null::text, null::text, null::uuid, null::text;
-    end if;
-end $$;
-
-revoke execute on function organizations.enter_request(uuid, boolean, uuid, integer, uuid, text) from public;
-grant execute on function organizations.enter_request(uuid, boolean, uuid, integer, uuid, text) to opsdash_app;
-
 -- Replaced by auth.access_token_is_current: the stamp is compared for equality, no clocks.
 drop function auth.session_is_current(uuid, bigint);
