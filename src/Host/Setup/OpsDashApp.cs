@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.HttpLogging;
 using Microsoft.AspNetCore.Http.Json;
 using OpsDash.Host.Database;
+using OpsDash.Host.Schedules;
 using OpsDash.Host.Setup.OpenApi;
 using OpsDash.SharedKernel.Database;
 using OpsDash.SharedKernel.Http;
@@ -36,6 +37,7 @@ public static class OpsDashApp
         services.AddOpsDashDatabase(connections.App, connections.Jobs);
         services.AddOpsDashTenancy();
         services.AddOpsDashJobs(configuration);
+        services.AddOpsDashSchedules(configuration);
         services.AddSingleton(TimeProvider.System);
         services.AddOpsDashProblemDetails();
         services.AddOpsDashAuthentication(jwt);

@@ -1,6 +1,9 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using OpsDash.Modules.Members.Invitations;
+using OpsDash.SharedKernel.Jobs;
 using OpsDash.SharedKernel.Modules;
+using OpsDash.SharedKernel.Schedules;
 
 namespace OpsDash.Modules.Members;
 
@@ -11,6 +14,8 @@ public sealed class MembersModule : IModule
     {
         services.AddSingleton(MemberSettings.From(configuration));
         services.AddValidatorsFromAssemblyOf<MembersModule>();
+        services.AddJobHandler<ExpireInvitations, ExpireInvitationsHandler>();
+        services.AddRecurringJob<ExpireInvitations>(ExpireInvitations.ScheduleName, "0 10 3 * * ?");
     }
 
     public void AddRoutes(IEndpointRouteBuilder app)

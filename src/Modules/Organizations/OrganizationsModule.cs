@@ -3,7 +3,9 @@ using Microsoft.Extensions.DependencyInjection;
 using OpsDash.Modules.Organizations.Accounts;
 using OpsDash.Modules.Organizations.Contracts;
 using OpsDash.Modules.Organizations.Workspaces;
+using OpsDash.SharedKernel.Jobs;
 using OpsDash.SharedKernel.Modules;
+using OpsDash.SharedKernel.Schedules;
 
 namespace OpsDash.Modules.Organizations;
 
@@ -19,6 +21,8 @@ public sealed class OrganizationsModule : IModule
         services.AddScoped<EmailVerification>();
         services.AddScoped<IOrganizationDirectory, OrganizationDirectory>();
         services.AddValidatorsFromAssemblyOf<OrganizationsModule>();
+        services.AddJobHandler<PurgeRefreshTokens, PurgeRefreshTokensHandler>();
+        services.AddRecurringJob<PurgeRefreshTokens>(PurgeRefreshTokens.ScheduleName, "0 20 3 * * ?");
     }
 
     public void AddRoutes(IEndpointRouteBuilder app)

@@ -23,6 +23,8 @@ public class OpsDashFactory : WebApplicationFactory<Program>, IAsyncLifetime
         ["Auth:Accounts:PasswordIterations"] = "10000",
         // No background worker unless a test starts one (tests/OpsDash.Tests/Jobs).
         ["Jobs:Enabled"] = "false",
+        // No scheduler either (tests/OpsDash.Tests/Jobs/ScheduleTests starts its own).
+        ["Schedules:Enabled"] = "false",
     };
 
     public string OwnerConnectionString { get; private set; } = string.Empty;

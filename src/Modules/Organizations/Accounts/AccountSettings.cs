@@ -26,4 +26,7 @@ public sealed class AccountSettings
         new { Email = email, MaxFailures = MaxFailedLogins, BaseMinutes = LockoutBaseMinutes, MaxMinutes = LockoutMaxMinutes };
 
     public int MinPasswordLength { get; set; } = 10;
+
+    /// <summary>Refresh tokens of a session that ended are kept this long (for the security log's sake), then purged.</summary>
+    public int EndedSessionDays { get; set; } = 30;
 }
