@@ -27,6 +27,6 @@ public sealed class AccountSettings
 
     public int MinPasswordLength { get; set; } = 10;
 
-    /// <summary>Refresh tokens of a session that ended are kept this long (for the security log's sake), then purged.</summary>
+    /// <summary>Refresh tokens of a session that ended are kept this long (when and how it ended can still be looked up), then purged.</summary>
     public int EndedSessionDays { get; set; } = 30;
 }
