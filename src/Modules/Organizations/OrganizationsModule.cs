@@ -18,6 +18,7 @@ public sealed class OrganizationsModule : IModule
         services.AddSingleton(AccountLinks.From(configuration));
         services.AddScoped<EmailVerification>();
         services.AddScoped<IOrganizationDirectory, OrganizationDirectory>();
+        services.AddScoped<IPasswordSignIn, PasswordSignIn>();
         services.AddValidatorsFromAssemblyOf<OrganizationsModule>();
     }
 
