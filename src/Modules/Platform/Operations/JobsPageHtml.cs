@@ -119,8 +119,10 @@ internal static class JobsPageHtml
         foreach (var j in view.Failed)
         {
             var id = E(j.Id);
-            var when = (j.FinishedAt ?? j.RunAt).ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture);
-            html.Append(CultureInfo.InvariantCulture, $"""<tr id="job-{id}"><td>{id}</td><td>{E(j.Kind)}</td><td>{E(j.OrgSlug ?? "(platform)")}</td><td>{E(j.State)}</td><td>{E(j.Attempt)}/{E(j.MaxAttempts)}</td><td class="err">{E(j.LastError)}</td><td>{E(when)}</td><td>""");
+            var when = j.State == Jobs.JobStates.Retryable
+                ? "next try " + j.RunAt.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture)
+                : "died " + (j.FinishedAt ?? j.RunAt).ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture);
+            html.Append(CultureInfo.InvariantCulture, $"""<tr id="job-{id}"><td>{id}</td><td>{E(j.Kind)}</td><td>{E(j.OrgSlug ?? "(platform)")}</td><td>{E(j.State)}</td><td>{E(j.Attempt)}/{E(j.MaxAttempts)}</td><td class="err">{E(j.LastError)}</td><td>{E(when)}</td><td class="actions">""");
             if (j.State == Jobs.JobStates.Dead)
             {
                 html.Append(CultureInfo.InvariantCulture, $"""<form method="post" action="/ops/jobs/{id}/retry">{Csrf(view.CsrfField, view.CsrfToken)}<button class="primary" type="submit">Retry</button></form>""");

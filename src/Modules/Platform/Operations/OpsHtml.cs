@@ -25,6 +25,7 @@ internal static class OpsHtml
         th,td{text-align:left;padding:6px 10px;border-bottom:1px solid #e6e8ec;vertical-align:top}
         th{background:#eef0f3;font-weight:600}
         td.err{font-family:ui-monospace,Menlo,monospace;font-size:12px;white-space:pre-wrap;word-break:break-word;max-width:520px;color:#7b241c}
+        td.actions{white-space:nowrap}td.actions form{display:inline-block;margin:0 4px 2px 0}
         button{font:inherit;padding:3px 10px;border-radius:4px;border:1px solid #8a93a3;background:#fff;cursor:pointer}
         button.primary{background:#2471a3;border-color:#2471a3;color:#fff}
         .flash{background:#e9f7ef;border:1px solid #7dcea0;padding:8px 12px;border-radius:4px}
