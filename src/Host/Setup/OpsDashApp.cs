@@ -8,6 +8,7 @@ using OpsDash.Host.Setup.OpenApi;
 using OpsDash.SharedKernel.Database;
 using OpsDash.SharedKernel.Http;
 using OpsDash.SharedKernel.Jobs;
+using OpsDash.SharedKernel.Modules;
 using OpsDash.SharedKernel.Security;
 using OpsDash.SharedKernel.Tenancy;
 
@@ -106,6 +107,11 @@ public static class OpsDashApp
         foreach (var module in modules)
         {
             module.AddRoutes(api);
+        }
+
+        foreach (var module in modules.OfType<IPageModule>())
+        {
+            module.AddPages(app);
         }
 
         return app;

@@ -20,6 +20,7 @@ public sealed class OrganizationsModule : IModule
         services.AddSingleton(AccountLinks.From(configuration));
         services.AddScoped<EmailVerification>();
         services.AddScoped<IOrganizationDirectory, OrganizationDirectory>();
+        services.AddScoped<IPasswordSignIn, PasswordSignIn>();
         services.AddValidatorsFromAssemblyOf<OrganizationsModule>();
         services.AddJobHandler<PurgeRefreshTokens, PurgeRefreshTokensHandler>();
         services.AddRecurringJob<PurgeRefreshTokens>(PurgeRefreshTokens.ScheduleName, "0 20 3 * * ?");

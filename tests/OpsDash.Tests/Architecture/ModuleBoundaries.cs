@@ -24,7 +24,9 @@ public static partial class ModuleBoundaries
         ["Crm"] = ["crm"],
         ["Projects"] = ["projects"],
         ["Automation"] = ["automation"],
-        ["Platform"] = ["platform"],
+        // Platform shows the kernel's job queue to org admins and operators (ADR 0012): it reads jobs.jobs
+        // and the views jobs.summary / jobs.throughput, and changes jobs only through platform.* functions.
+        ["Platform"] = ["platform", "jobs"],
     };
 
     /// <summary>Tenancy functions any module may call: access-checked, stable, and what its RLS policies use anyway.</summary>

@@ -23,7 +23,12 @@ public sealed class FailClosedTests(OpsDashFactory factory) : IClassFixture<OpsD
         "ANY /health/live",                      // probes
         "ANY /health/ready",
         "GET /openapi/{documentName}.json",      // the API description (the explorer at /docs is static files)
+        "GET /ops/login",                        // the operators' sign-in form and its post
+        "POST /ops/login",
     ];
+
+    /// <summary>Browser pages (cookie sign-in, ADR 0012): an anonymous caller is sent to the sign-in form instead of a 401.</summary>
+    private const string PagesPrefix = "/ops/";
 
     [Fact]
     public void Only_allow_listed_endpoints_allow_anonymous_callers()
@@ -39,12 +44,19 @@ public sealed class FailClosedTests(OpsDashFactory factory) : IClassFixture<OpsD
     [Fact]
     public async Task Every_other_endpoint_answers_an_anonymous_caller_with_401()
     {
-        var client = factory.CreateClient();
+        var client = factory.CreateClient(new() { AllowAutoRedirect = false });
         var failures = new List<string>();
         foreach (var endpoint in Endpoints().Where(e => !AnonymousAllowList.Contains(Name(e))))
         {
             var response = await client.SendAsync(Request(endpoint, slug: "any-org"));
-            if (response.StatusCode != HttpStatusCode.Unauthorized)
+            if (endpoint.RoutePattern.RawText!.StartsWith(PagesPrefix, StringComparison.Ordinal))
+            {
+                if (response.StatusCode != HttpStatusCode.Redirect || response.Headers.Location?.OriginalString.Contains("/ops/login", StringComparison.Ordinal) != true)
+                {
+                    failures.Add($"{Name(endpoint)} -> {(int)response.StatusCode} {response.Headers.Location}");
+                }
+            }
+            else if (response.StatusCode != HttpStatusCode.Unauthorized)
             {
                 failures.Add($"{Name(endpoint)} -> {(int)response.StatusCode}");
             }

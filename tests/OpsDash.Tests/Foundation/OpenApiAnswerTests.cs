@@ -62,6 +62,7 @@ public sealed class OpenApiAnswerTests(OpsDashFactory factory) : IClassFixture<O
         var me = await factory.MemberIdAsync(team, owner);
         var admin = await factory.SignUpAsync("admin");
         await factory.AddMemberAsync(team, admin, "admin");
+        var completedJob = await Jobs.JobRows.InsertJobAsync(factory, team.Id, "completed");
         var personal = $"/api/v1/orgs/{owner.PersonalSlug}";
         var inTeam = $"/api/v1/orgs/{team.Slug}";
         (string Template, HttpMethod Method, string Path, object? Body, HttpClient Client, int Status, string Error)[] cases =
@@ -94,6 +95,10 @@ public sealed class OpenApiAnswerTests(OpsDashFactory factory) : IClassFixture<O
             ("/api/v1/orgs/{slug}/members/{memberId}", HttpMethod.Delete, $"{inTeam}/members/{me}", null, owner.Client, 409, ErrorCodes.Conflict),
             ("/api/v1/orgs/{slug}/invitations/{invitationId}", HttpMethod.Delete, $"{inTeam}/invitations/{Guid.NewGuid()}", null, owner.Client, 404, ErrorCodes.NotFound),
             ("/api/v1/invitations/{token}/accept", HttpMethod.Post, "/api/v1/invitations/not-a-token/accept", null, owner.Client, 404, ErrorCodes.NotFound),
+            ("/api/v1/orgs/{slug}/jobs", HttpMethod.Get, inTeam + "/jobs?state=nope", null, admin.Client, 400, ErrorCodes.ValidationError),
+            ("/api/v1/orgs/{slug}/jobs/{id}/retry", HttpMethod.Post, $"{inTeam}/jobs/{completedJob}/retry", null, admin.Client, 409, ErrorCodes.Conflict),
+            ("/api/v1/orgs/{slug}/jobs/{id}/discard", HttpMethod.Post, $"{inTeam}/jobs/{completedJob}/discard", null, admin.Client, 409, ErrorCodes.Conflict),
+            ("/api/v1/ops/jobs/summary", HttpMethod.Get, "/api/v1/ops/jobs/summary", null, owner.Client, 403, ErrorCodes.Forbidden),
         ];
 
         var (document, _) = await OpenApiAssert.ReadAsync(factory);
