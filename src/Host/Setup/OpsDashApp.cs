@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Http.Json;
 using OpsDash.Host.Database;
 using OpsDash.Host.Setup.OpenApi;
 using OpsDash.SharedKernel.Database;
+using OpsDash.SharedKernel.Email;
 using OpsDash.SharedKernel.Http;
 using OpsDash.SharedKernel.Jobs;
 using OpsDash.SharedKernel.Security;
@@ -36,6 +37,7 @@ public static class OpsDashApp
         services.AddOpsDashDatabase(connections.App, connections.Jobs);
         services.AddOpsDashTenancy();
         services.AddOpsDashJobs(configuration);
+        services.AddOpsDashEmail(configuration, RepositoryRoot.Find());
         services.AddSingleton(TimeProvider.System);
         services.AddOpsDashProblemDetails();
         services.AddOpsDashAuthentication(jwt);

@@ -1,5 +1,8 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using OpsDash.Modules.Members.Contracts;
+using OpsDash.Modules.Members.Invitations;
+using OpsDash.SharedKernel.Events;
 using OpsDash.SharedKernel.Modules;
 
 namespace OpsDash.Modules.Members;
@@ -11,6 +14,7 @@ public sealed class MembersModule : IModule
     {
         services.AddSingleton(MemberSettings.From(configuration));
         services.AddValidatorsFromAssemblyOf<MembersModule>();
+        services.AddEventHandler<InvitationEmailRequested, SendInvitationEmail>("send_email");
     }
 
     public void AddRoutes(IEndpointRouteBuilder app)

@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using OpsDash.Modules.Organizations.Accounts;
 using OpsDash.Modules.Organizations.Contracts;
 using OpsDash.Modules.Organizations.Workspaces;
+using OpsDash.SharedKernel.Events;
 using OpsDash.SharedKernel.Modules;
 
 namespace OpsDash.Modules.Organizations;
@@ -19,6 +20,8 @@ public sealed class OrganizationsModule : IModule
         services.AddScoped<EmailVerification>();
         services.AddScoped<IOrganizationDirectory, OrganizationDirectory>();
         services.AddValidatorsFromAssemblyOf<OrganizationsModule>();
+        services.AddEventHandler<EmailVerificationRequested, SendVerificationEmail>("send_email");
+        services.AddEventHandler<SignUpAttemptedOnExistingAccount, SendExistingAccountEmail>("send_email");
     }
 
     public void AddRoutes(IEndpointRouteBuilder app)
