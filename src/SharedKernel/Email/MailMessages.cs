@@ -28,7 +28,8 @@ internal static class MailMessages
 
     private static AlternateView View(string body, string mediaType)
     {
-        var view = AlternateView.CreateAlternateViewFromString(body, Encoding.UTF8, mediaType);
+        // CRLF: quoted-printable keeps those as line breaks instead of encoding each bare LF.
+        var view = AlternateView.CreateAlternateViewFromString(body.ReplaceLineEndings("\r\n"), Encoding.UTF8, mediaType);
         view.TransferEncoding = TransferEncoding.QuotedPrintable;
         return view;
     }
