@@ -22,4 +22,16 @@ public sealed class SealedArgsTests(OpsDashFactory factory) : IClassFixture<OpsD
             "select string_agg(k, ',' order by k) from jobs.jobs, jsonb_object_keys(args) k where args->>'run' = @run", new { run });
         Assert.Equal(kept ? "run,sealedLink,sealedOther,to" : "run,to", keys);
     }
+
+    [Fact]
+    public async Task Args_that_only_mention_sealed_in_a_value_are_left_as_they_are()
+    {
+        var run = Guid.NewGuid().ToString("N");
+        await factory.ExecuteOwnerAsync(
+            "insert into jobs.jobs (kind, args) values ('email.test', jsonb_build_object('run', @run, 'note', 'a \"sealed\" envelope'))", new { run });
+
+        await factory.ExecuteOwnerAsync("update jobs.jobs set state = 'completed', finished_at = now() where args->>'run' = @run", new { run });
+
+        Assert.Equal("a \"sealed\" envelope", await factory.ScalarAsync<string>("select args->>'note' from jobs.jobs where args->>'run' = @run", new { run }));
+    }
 }
