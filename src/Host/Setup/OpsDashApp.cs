@@ -6,6 +6,7 @@ using OpsDash.Host.Database;
 using OpsDash.Host.Schedules;
 using OpsDash.Host.Setup.OpenApi;
 using OpsDash.SharedKernel.Database;
+using OpsDash.SharedKernel.Email;
 using OpsDash.SharedKernel.Http;
 using OpsDash.SharedKernel.Jobs;
 using OpsDash.SharedKernel.Modules;
@@ -39,6 +40,7 @@ public static class OpsDashApp
         services.AddOpsDashTenancy();
         services.AddOpsDashJobs(configuration);
         services.AddOpsDashSchedules(configuration);
+        services.AddOpsDashEmail(configuration, RepositoryRoot.Find());
         services.AddSingleton(TimeProvider.System);
         services.AddOpsDashProblemDetails();
         services.AddOpsDashAuthentication(jwt);

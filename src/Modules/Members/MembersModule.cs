@@ -1,6 +1,8 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using OpsDash.Modules.Members.Contracts;
 using OpsDash.Modules.Members.Invitations;
+using OpsDash.SharedKernel.Events;
 using OpsDash.SharedKernel.Jobs;
 using OpsDash.SharedKernel.Modules;
 using OpsDash.SharedKernel.Schedules;
@@ -16,6 +18,7 @@ public sealed class MembersModule : IModule
         services.AddValidatorsFromAssemblyOf<MembersModule>();
         services.AddJobHandler<ExpireInvitations, ExpireInvitationsHandler>();
         services.AddRecurringJob<ExpireInvitations>(ExpireInvitations.ScheduleName, "0 10 3 * * ?");
+        services.AddEventHandler<InvitationEmailRequested, SendInvitationEmail>("send_email");
     }
 
     public void AddRoutes(IEndpointRouteBuilder app)

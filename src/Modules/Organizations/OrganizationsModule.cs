@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using OpsDash.Modules.Organizations.Accounts;
 using OpsDash.Modules.Organizations.Contracts;
 using OpsDash.Modules.Organizations.Workspaces;
+using OpsDash.SharedKernel.Events;
 using OpsDash.SharedKernel.Jobs;
 using OpsDash.SharedKernel.Modules;
 using OpsDash.SharedKernel.Schedules;
@@ -24,6 +25,8 @@ public sealed class OrganizationsModule : IModule
         services.AddValidatorsFromAssemblyOf<OrganizationsModule>();
         services.AddJobHandler<PurgeRefreshTokens, PurgeRefreshTokensHandler>();
         services.AddRecurringJob<PurgeRefreshTokens>(PurgeRefreshTokens.ScheduleName, "0 20 3 * * ?");
+        services.AddEventHandler<EmailVerificationRequested, SendVerificationEmail>("send_email");
+        services.AddEventHandler<SignUpAttemptedOnExistingAccount, SendExistingAccountEmail>("send_email");
     }
 
     public void AddRoutes(IEndpointRouteBuilder app)

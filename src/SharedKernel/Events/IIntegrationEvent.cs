@@ -3,19 +3,20 @@ using System.Text.RegularExpressions;
 namespace OpsDash.SharedKernel.Events;
 
 /// <summary>
-/// A message one module publishes for others through the outbox. Records implementing it live in
-/// the publishing module's Contracts project; <see cref="EventType"/> is the stable name stored in
-/// <c>core.outbox_messages.type</c>, so renaming the record does not rename the event.
+/// A message one module publishes for others through the <c>Outbox</c>, which queues one job per
+/// subscriber (<see cref="IIntegrationEventHandler{TEvent}"/>). Records implementing it live in the
+/// publishing module's Contracts project; <see cref="EventType"/> is the stable name that starts its
+/// jobs' kind in <c>jobs.jobs</c> (<c>email.invitation.send_email</c>), so renaming the record renames nothing.
 /// </summary>
 public interface IIntegrationEvent
 {
-    /// <summary>Dotted lower-case name, e.g. <c>member.invited</c>; must match the table's check.</summary>
+    /// <summary>Dotted lower-case name, e.g. <c>member.invited</c>; must match the check on jobs.jobs.kind.</summary>
     static abstract string EventType { get; }
 }
 
 public static partial class IntegrationEvents
 {
-    /// <summary>The event type of <typeparamref name="TEvent"/>, checked against core.outbox_messages' own constraint.</summary>
+    /// <summary>The event type of <typeparamref name="TEvent"/>, checked against jobs.jobs.kind's own constraint.</summary>
     public static string TypeOf<TEvent>()
         where TEvent : IIntegrationEvent =>
         IsValidType(TEvent.EventType)
@@ -24,7 +25,7 @@ public static partial class IntegrationEvents
 
     public static bool IsValidType(string type) => TypeRegex().IsMatch(type);
 
-    // The check constraint on core.outbox_messages.type (db/scripts/0002_core.sql); \z because .NET's $ also matches before a final newline.
+    // The check constraint ck_jobs_kind (db/scripts/0026_jobs_queue.sql); \z because .NET's $ also matches before a final newline.
     public const string TypePattern = @"^[a-z_]+(\.[a-z_]+)+\z";
 
     [GeneratedRegex(TypePattern, RegexOptions.CultureInvariant)]

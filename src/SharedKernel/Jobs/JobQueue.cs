@@ -28,13 +28,17 @@ public sealed class JobQueue(DbSession db)
         InsertAsync(args, options, runAt, ct);
 
     private Task<long?> InsertAsync<TArgs>(TArgs args, JobOptions? options, DateTimeOffset? runAt, CancellationToken ct)
-        where TArgs : IJobArgs
+        where TArgs : IJobArgs =>
+        EnqueueKindAsync(TArgs.Kind, JsonSerializer.Serialize(args, Json), options, runAt, ct);
+
+    /// <summary>Queues a job whose kind is known only at run time (an event's subscriber, see <c>Outbox</c>).</summary>
+    internal Task<long?> EnqueueKindAsync(string kind, string argsJson, JobOptions? options, DateTimeOffset? runAt, CancellationToken ct)
     {
         options ??= new JobOptions();
         return db.ExecuteScalarAsync<long?>(EnqueueSql, new
         {
-            TArgs.Kind,
-            Args = JsonSerializer.Serialize(args, Json),
+            Kind = kind,
+            Args = argsJson,
             options.Queue,
             options.Priority,
             options.MaxAttempts,

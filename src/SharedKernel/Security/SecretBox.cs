@@ -6,9 +6,9 @@ namespace OpsDash.SharedKernel.Security;
 
 /// <summary>
 /// Seals short secrets that must wait in the database for a job, such as the link in an invitation
-/// or verification email in the outbox: AES-256-GCM under a key derived from the Host's signing key
+/// or verification email queued as a job: AES-256-GCM under a key derived from the Host's signing key
 /// (HKDF, its own purpose label), so a database dump alone opens nothing. The email job opens the
-/// link and clears it once sent.
+/// link; a trigger removes <c>sealed...</c> args when the job finishes (db/scripts/0028).
 /// </summary>
 public sealed class SecretBox
 {

@@ -1,26 +1,30 @@
 using System.Text.Json;
-using OpsDash.SharedKernel.Database;
 using OpsDash.SharedKernel.Events;
+using OpsDash.SharedKernel.Jobs;
 
 namespace OpsDash.SharedKernel.Tenancy;
 
-/// <summary>Writes an integration event to core.outbox_messages in the request's transaction, for delivery by the job queue.</summary>
-public sealed class Outbox(DbSession db, TenantContext tenant)
+/// <summary>
+/// Publishes an integration event in the caller's unit of work: one job in jobs.jobs per subscriber
+/// (<see cref="IIntegrationEventHandler{TEvent}"/>), queued through <see cref="JobQueue"/>, so the
+/// jobs exist only if the caller commits and run in the org context the caller acts in (ADR 0010).
+/// </summary>
+public sealed class Outbox(JobQueue jobs, EventSubscriptions subscriptions)
 {
-    private const string InsertSql = """
-        insert into core.outbox_messages (id, org_id, type, payload)
-        values (@Id, @OrgId, @Type, @Payload::jsonb)
-        """;
-
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
-
-    /// <summary>The row's type is <typeparamref name="TEvent"/>'s <see cref="IIntegrationEvent.EventType"/>; the payload is the record as camelCase JSON.</summary>
+    /// <summary>Each job's args are the event as camelCase JSON plus its id (<c>eventId</c>), which this returns.</summary>
     public async Task<Guid> EnqueueAsync<TEvent>(TEvent message, CancellationToken ct = default)
         where TEvent : IIntegrationEvent
     {
-        var id = Guid.NewGuid();
+        var id = Guid.CreateVersion7();
         var type = IntegrationEvents.TypeOf<TEvent>();
-        await db.ExecuteAsync(InsertSql, new { Id = id, tenant.OrgId, Type = type, Payload = JsonSerializer.Serialize(message, Json) }, ct);
+        var args = JsonSerializer.SerializeToNode(message, JobQueue.Json)!.AsObject();
+        args[IntegrationEventHandlers.EventIdKey] = id;
+        var json = args.ToJsonString();
+        foreach (var kind in subscriptions.JobKindsOf(type))
+        {
+            await jobs.EnqueueKindAsync(kind, json, options: null, runAt: null, ct);
+        }
+
         return id;
     }
 }

@@ -86,7 +86,7 @@ public sealed class SignUpTests(OpsDashFactory factory) : IClassFixture<OpsDashF
         Assert.Equal((await created.JsonAsync()).GetProperty("status").GetString(), existingBody);
         Assert.Equal(1, await factory.ScalarAsync<int>("select count(*) from auth.users where email = @Email", new { Email = user.Email.ToLowerInvariant() }));
         Assert.Equal(1, await factory.ScalarAsync<int>(
-            "select count(*) from core.outbox_messages where type = 'email.signup_existing_account' and payload->>'to' = @Email", new { Email = user.Email.ToLowerInvariant() }));
+            "select count(*) from jobs.jobs where kind = 'email.signup_existing_account.send_email' and args->>'to' = @Email", new { Email = user.Email.ToLowerInvariant() }));
         // The original password still works; the attempt changed nothing.
         Assert.Equal(HttpStatusCode.OK, (await factory.LogInAsync(user.Email, user.Password)).StatusCode);
     }

@@ -104,7 +104,7 @@ public sealed class ModuleBoundaryTests
     }
 
     [Fact]
-    public void An_event_type_the_outbox_table_would_refuse_is_refused_in_CSharp()
+    public void An_event_type_the_job_queue_would_refuse_is_refused_in_CSharp()
     {
         Assert.Equal("email.invitation", IntegrationEvents.TypeOf<OpsDash.Modules.Members.Contracts.InvitationEmailRequested>());
         Assert.Throws<InvalidOperationException>(IntegrationEvents.TypeOf<BadlyNamed>);

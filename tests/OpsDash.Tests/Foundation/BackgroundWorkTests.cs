@@ -25,25 +25,25 @@ public sealed class BackgroundWorkTests(OpsDashFactory factory) : IClassFixture<
     }
 
     [Fact]
-    public async Task A_system_job_without_an_org_sees_no_tenant_rows_but_can_read_the_outbox()
+    public async Task A_system_job_without_an_org_sees_no_tenant_rows_but_can_read_the_job_queue()
     {
         await factory.SignUpAsync();
         await using (var owner = await factory.OpenOwnerAsync())
         {
-            await owner.ExecuteAsync("insert into core.outbox_messages (type, payload) values ('email.test', '{}')");
+            await owner.ExecuteAsync("insert into jobs.jobs (kind, args) values ('email.test', '{}')");
         }
 
         IEnumerable<Guid> orgs = [];
-        long outbox = 0;
+        long queued = 0;
         await Scopes.RunAsSystemAsync(async services =>
         {
             var db = services.GetRequiredService<DbSession>();
             orgs = await db.QueryAsync<Guid>(VisibleOrgsSql);
-            outbox = await db.ExecuteScalarAsync<long>("select count(*) from core.outbox_messages where org_id is null and type = 'email.test'");
+            queued = await db.ExecuteScalarAsync<long>("select count(*) from jobs.jobs where org_id is null and kind = 'email.test'");
         });
 
         Assert.Empty(orgs);
-        Assert.Equal(1, outbox);
+        Assert.Equal(1, queued);
     }
 
     [Fact]
@@ -81,11 +81,11 @@ public sealed class BackgroundWorkTests(OpsDashFactory factory) : IClassFixture<
         var org = await PersonalOrgIdAsync(user);
         await using (var owner = await factory.OpenOwnerAsync())
         {
-            await owner.ExecuteAsync("insert into core.outbox_messages (org_id, type, payload) values (@org, 'email.test', '{}')", new { org });
+            await owner.ExecuteAsync("insert into jobs.jobs (org_id, kind, args) values (@org, 'email.test', '{}')", new { org });
         }
 
         const string SetSystemSql = "select set_config('app.system', 'on', true), set_config('app.org_id', @Org, true)";
-        const string VisibleSql = "select (select count(*) from core.outbox_messages) + (select count(*) from organizations.organizations)";
+        const string VisibleSql = "select (select count(*) from jobs.jobs where org_id = core.current_org_id()) + (select count(*) from organizations.organizations)";
         await using var app = await factory.OpenAppAsync();
         await using var appTx = await app.BeginTransactionAsync();
         await using var jobs = await factory.OpenJobsAsync();
@@ -116,7 +116,6 @@ public sealed class BackgroundWorkTests(OpsDashFactory factory) : IClassFixture<
         var user = await factory.SignUpAsync();
         var team = await user.CreateTeamOrgAsync();
         await using var owner = await factory.OpenOwnerAsync();
-        await owner.ExecuteAsync("insert into core.outbox_messages (org_id, type, payload) values (@Id, 'email.test', '{}')", new { team.Id });
         var tables = (await owner.QueryAsync<string>("""
             select n.nspname || '.' || c.relname from pg_class c join pg_namespace n on n.oid = c.relnamespace
              where c.relkind = 'r' and n.nspname in ('core', 'auth', 'organizations', 'members')

@@ -84,7 +84,7 @@ public sealed class RoundTripTests(RoundTripTests.CountingFactory factory) : ICl
         var body = JsonContent.Create(new { email = $"new-{Guid.NewGuid():N}@example.test", role = "member" });
 
         // enter_request, members.create_invitation (rules, seat lock and count, insert), inviter's name,
-        // outbox, audit, commit
+        // event job, audit, commit
         Assert.Equal(6, await RoundTripsAsync(owner.Client, HttpMethod.Post, $"/api/v1/orgs/{org.Slug}/invitations", HttpStatusCode.Created, body));
     }
 

@@ -146,13 +146,14 @@ public sealed class InvitationRulesTests(OpsDashFactory factory) : IClassFixture
     }
 }
 
-/// <summary>Issue 7: viewers write nothing, not even audit or outbox rows, whatever the C# does.</summary>
+/// <summary>Issue 7: viewers write nothing, not even audit rows or jobs (events), whatever the C# does.</summary>
 public sealed class ViewerWritePolicyTests(OpsDashFactory factory) : IClassFixture<OpsDashFactory>
 {
     [Theory]
     [InlineData("insert into organizations.audit_logs (org_id, actor_user_id, action) values (@Org, @User, 'member.forged')")]
-    [InlineData("insert into core.outbox_messages (org_id, type, payload) values (@Org, 'email.forged', '{}')")]
-    public async Task A_viewer_cannot_insert_audit_or_outbox_rows_in_the_database(string insert)
+    [InlineData("insert into jobs.jobs (org_id, kind, args) values (@Org, 'email.forged', '{}')")]
+    [InlineData("select jobs.enqueue('email.forged', '{}', 'default', 0::smallint, 3, null, null)")]
+    public async Task A_viewer_cannot_insert_audit_rows_or_jobs_in_the_database(string insert)
     {
         var set = await factory.CreateOrgWithRolesAsync();
         await using var app = await factory.OpenAppAsync();

@@ -44,13 +44,13 @@ public static class TestUsers
             client);
     }
 
-    /// <summary>The token at the end of the (sealed) link in the newest outbox email of <paramref name="type"/> to <paramref name="email"/>.</summary>
+    /// <summary>The token at the end of the (sealed) link in the newest queued email job for event <paramref name="type"/> to <paramref name="email"/>.</summary>
     public static async Task<string> EmailedTokenAsync(this OpsDashFactory factory, string email, string type, string sealedLinkField)
     {
         await using var db = await factory.OpenOwnerAsync();
         var sealedLink = await db.ExecuteScalarAsync<string>(
-            "select payload->>@sealedLinkField from core.outbox_messages where type = @type and payload->>'to' = @email order by created_at desc limit 1",
-            new { sealedLinkField, type, email = email.ToLowerInvariant() });
+            "select args->>@sealedLinkField from jobs.jobs where kind = @kind and args->>'to' = @email order by id desc limit 1",
+            new { sealedLinkField, kind = type + ".send_email", email = email.ToLowerInvariant() });
         Assert.False(string.IsNullOrEmpty(sealedLink), $"no {type} email to {email}");
         var link = factory.Services.GetRequiredService<OpsDash.SharedKernel.Security.SecretBox>().Open(sealedLink!);
         return link[(link.LastIndexOf('/') + 1)..];

@@ -51,7 +51,7 @@ public sealed class InvitationFlowTests(OpsDashFactory factory) : IClassFixture<
     }
 
     [Fact]
-    public async Task The_invitation_email_is_in_the_outbox_written_by_the_same_transaction_and_only_the_token_hash_is_stored()
+    public async Task The_invitation_email_is_a_job_written_by_the_same_transaction_and_only_the_token_hash_is_stored()
     {
         var owner = await factory.SignUpAsync("Otto");
         var org = await factory.CreateTeamOrgAsync(owner);
@@ -64,16 +64,16 @@ public sealed class InvitationFlowTests(OpsDashFactory factory) : IClassFixture<
         var acceptUrl = invitation.GetProperty("acceptUrl").GetString()!;
         var token = MembersApi.TokenOf(acceptUrl);
         await using var db = await factory.OpenOwnerAsync();
-        var outbox = (await db.QueryAsync<(Guid? OrgId, string Payload, DateTime CreatedAt)>(
-            "select org_id, payload::text, created_at from core.outbox_messages where type = 'email.invitation' and payload->>'to' = @email",
+        var job = (await db.QueryAsync<(Guid? OrgId, string Payload, DateTime CreatedAt)>(
+            "select org_id, args::text, created_at from jobs.jobs where kind = 'email.invitation.send_email' and args->>'to' = @email",
             new { email })).Single();
-        Assert.Equal(org.Id, outbox.OrgId);
-        var payload = JsonDocument.Parse(outbox.Payload).RootElement;
+        Assert.Equal(org.Id, job.OrgId);
+        var payload = JsonDocument.Parse(job.Payload).RootElement;
         Assert.Equal(org.Name, payload.GetProperty("orgName").GetString());
         Assert.Equal("Otto", payload.GetProperty("inviterName").GetString());
         // The link waits sealed; neither the token nor the link is readable in the row or the audit log.
         Assert.Equal(acceptUrl, factory.Services.GetRequiredService<SecretBox>().Open(payload.GetProperty("sealedAcceptUrl").GetString()!));
-        Assert.DoesNotContain(token, outbox.Payload, StringComparison.Ordinal);
+        Assert.DoesNotContain(token, job.Payload, StringComparison.Ordinal);
         Assert.Equal(0, await db.ExecuteScalarAsync<int>(
             "select count(*) from organizations.audit_logs where org_id = @Id and metadata::text like '%' || @token || '%'", new { org.Id, token }));
         Assert.Equal(invitation.GetProperty("expiresAt").GetDateTimeOffset(), payload.GetProperty("expiresAt").GetDateTimeOffset());
@@ -81,7 +81,7 @@ public sealed class InvitationFlowTests(OpsDashFactory factory) : IClassFixture<
         var stored = await db.QuerySingleAsync<(byte[] TokenHash, DateTime CreatedAt)>(
             "select token_hash, created_at from members.invitations where org_id = @Id and email = @email", new { org.Id, email });
         // now() is the transaction's start time: equal timestamps mean one transaction wrote both rows.
-        Assert.Equal(stored.CreatedAt, outbox.CreatedAt);
+        Assert.Equal(stored.CreatedAt, job.CreatedAt);
         Assert.Equal(SHA256.HashData(Base64Url.DecodeFromChars(token)), stored.TokenHash);
     }
 
@@ -195,7 +195,7 @@ public sealed class InvitationFlowTests(OpsDashFactory factory) : IClassFixture<
         Assert.Equal(1, await CountInvitations(org, email));
         await (await factory.CreateClient().GetAsync($"/api/v1/invitations/{firstToken}")).AssertProblemAsync(HttpStatusCode.NotFound, "not_found");
         Assert.Equal(2, await factory.ScalarAsync<int>(
-            "select count(*) from core.outbox_messages where type = 'email.invitation' and payload->>'to' = @email", new { email }));
+            "select count(*) from jobs.jobs where kind = 'email.invitation.send_email' and args->>'to' = @email", new { email }));
     }
 
     [Fact]
@@ -211,7 +211,7 @@ public sealed class InvitationFlowTests(OpsDashFactory factory) : IClassFixture<
         Assert.Equal("already_member", problem.GetProperty("reason").GetString());
         Assert.Equal(0, await CountInvitations(org, member.StoredEmail()));
         Assert.Equal(0, await factory.ScalarAsync<int>(
-            "select count(*) from core.outbox_messages where type = 'email.invitation' and payload->>'to' = @Email", new { Email = member.StoredEmail() }));
+            "select count(*) from jobs.jobs where kind = 'email.invitation.send_email' and args->>'to' = @Email", new { Email = member.StoredEmail() }));
     }
 
     [Fact]

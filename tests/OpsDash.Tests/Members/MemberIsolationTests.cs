@@ -76,7 +76,7 @@ public sealed class MemberIsolationTests(OpsDashFactory factory) : IClassFixture
                 (select string_agg(i.id || ':' || i.email || ':' || i.role || ':' || coalesce(i.accepted_at::text, '-'), ',' order by i.id)
                    from members.invitations i where i.org_id = @Id),
                 (select count(*)::text from organizations.audit_logs a where a.org_id = @Id),
-                (select count(*)::text from core.outbox_messages o where o.org_id = @Id))
+                (select count(*)::text from jobs.jobs j where j.org_id = @Id))
             """, new { org.Id }) ?? string.Empty;
     }
 }

@@ -17,7 +17,7 @@ public sealed class SeatLimitTests(OpsDashFactory factory) : IClassFixture<OpsDa
         Assert.Equal("members:seats", problem.GetProperty("feature").GetString());
         Assert.Equal(3, problem.GetProperty("limit").GetInt32());
         Assert.Equal(0, await factory.ScalarAsync<int>("select count(*) from members.invitations where email = @email", new { email }));
-        Assert.Equal(0, await factory.ScalarAsync<int>("select count(*) from core.outbox_messages where payload->>'to' = @email", new { email }));
+        Assert.Equal(0, await factory.ScalarAsync<int>("select count(*) from jobs.jobs where args->>'to' = @email", new { email }));
         Assert.Equal(0, await factory.ScalarAsync<int>(
             "select count(*) from organizations.audit_logs where org_id = @Id and action = 'member.invited' and metadata->>'email' = @email",
             new { org.Id, email }));
@@ -70,7 +70,7 @@ public sealed class SeatLimitTests(OpsDashFactory factory) : IClassFixture<OpsDa
             await responses.Single(r => r.StatusCode != HttpStatusCode.Created).AssertProblemAsync(HttpStatusCode.Forbidden, "limit_reached");
             Assert.Equal(1, await factory.ScalarAsync<int>("select count(*) from members.invitations where org_id = @Id", new { org.Id }));
             Assert.Equal(1, await factory.ScalarAsync<int>(
-                "select count(*) from core.outbox_messages where org_id = @Id and type = 'email.invitation'", new { org.Id }));
+                "select count(*) from jobs.jobs where org_id = @Id and kind = 'email.invitation.send_email'", new { org.Id }));
         }
     }
 }

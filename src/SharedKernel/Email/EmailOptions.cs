@@ -1,0 +1,36 @@
+namespace OpsDash.SharedKernel.Email;
+
+/// <summary>Configuration section <c>Email</c>. Without <c>Email:Smtp:Host</c>, emails are written to <see cref="PickupDirectory"/>.</summary>
+public sealed class EmailOptions
+{
+    public const string SectionName = "Email";
+
+    public string FromAddress { get; set; } = "no-reply@opsdash.local";
+
+    /// <summary>The From name of platform emails, and the "via" part of an org's ("Acme via OpsDash").</summary>
+    public string ProductName { get; set; } = "OpsDash";
+
+    /// <summary>Relative paths are under the repository root.</summary>
+    public string PickupDirectory { get; set; } = ".data/mail";
+
+    public SmtpOptions Smtp { get; set; } = new();
+
+    public string DisplayNameFor(string? orgName) =>
+        string.IsNullOrWhiteSpace(orgName) ? ProductName : $"{orgName} via {ProductName}";
+}
+
+public sealed class SmtpOptions
+{
+    public string? Host { get; set; }
+
+    public int Port { get; set; } = 587;
+
+    /// <summary>STARTTLS (System.Net.Mail has no implicit TLS, so not port 465).</summary>
+    public bool Tls { get; set; } = true;
+
+    public string? UserName { get; set; }
+
+    public string? Password { get; set; }
+
+    public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(30);
+}

@@ -1,0 +1,100 @@
+using System.Collections.Concurrent;
+using System.Net.Sockets;
+using System.Text;
+
+namespace OpsDash.Tests.Email;
+
+/// <summary>A real SMTP server on loopback (plain, no AUTH): records each message's envelope and its DATA, as a relay would receive them.</summary>
+public sealed class FakeSmtpServer : IAsyncDisposable
+{
+    private readonly TcpListener _listener = new(IPAddress.Loopback, 0);
+    private readonly CancellationTokenSource _stop = new();
+    private readonly Task _accepting;
+
+    public FakeSmtpServer()
+    {
+        _listener.Start();
+        _accepting = AcceptAsync();
+    }
+
+    public int Port => ((IPEndPoint)_listener.LocalEndpoint).Port;
+
+    public ConcurrentQueue<ReceivedMail> Received { get; } = new();
+
+    public async ValueTask DisposeAsync()
+    {
+        await _stop.CancelAsync();
+        _listener.Stop();
+        try
+        {
+            await _accepting;
+        }
+        catch (OperationCanceledException)
+        {
+        }
+
+        _stop.Dispose();
+    }
+
+    private async Task AcceptAsync()
+    {
+        while (!_stop.IsCancellationRequested)
+        {
+            var client = await _listener.AcceptTcpClientAsync(_stop.Token);
+            _ = Task.Run(() => ServeAsync(client));
+        }
+    }
+
+    private async Task ServeAsync(TcpClient client)
+    {
+        using var _ = client;
+        var stream = client.GetStream();
+        using var reader = new StreamReader(stream, Encoding.ASCII);
+        await using var writer = new StreamWriter(stream, Encoding.ASCII) { NewLine = "\r\n", AutoFlush = true };
+        await writer.WriteLineAsync("220 fake.smtp.test ESMTP");
+        string? from = null;
+        var to = new List<string>();
+        while (await reader.ReadLineAsync() is { } line)
+        {
+            var verb = line.Split(' ', 2)[0].ToUpperInvariant();
+            switch (verb)
+            {
+                case "EHLO":
+                    await writer.WriteLineAsync("250-fake.smtp.test");
+                    await writer.WriteLineAsync("250 8BITMIME");
+                    break;
+                case "MAIL":
+                    from = Address(line);
+                    await writer.WriteLineAsync("250 OK");
+                    break;
+                case "RCPT":
+                    to.Add(Address(line));
+                    await writer.WriteLineAsync("250 OK");
+                    break;
+                case "DATA":
+                    await writer.WriteLineAsync("354 End data with <CR><LF>.<CR><LF>");
+                    var data = new StringBuilder();
+                    while (await reader.ReadLineAsync() is { } dataLine && dataLine != ".")
+                    {
+                        // Undo dot-stuffing.
+                        data.Append(dataLine.StartsWith("..", StringComparison.Ordinal) ? dataLine[1..] : dataLine).Append("\r\n");
+                    }
+
+                    Received.Enqueue(new ReceivedMail(from ?? string.Empty, [.. to], data.ToString()));
+                    to.Clear();
+                    await writer.WriteLineAsync("250 Queued");
+                    break;
+                case "QUIT":
+                    await writer.WriteLineAsync("221 Bye");
+                    return;
+                default:
+                    await writer.WriteLineAsync("250 OK");
+                    break;
+            }
+        }
+    }
+
+    private static string Address(string line) => line[(line.IndexOf('<', StringComparison.Ordinal) + 1)..line.IndexOf('>', StringComparison.Ordinal)];
+}
+
+public sealed record ReceivedMail(string MailFrom, IReadOnlyList<string> RcptTo, string Data);
