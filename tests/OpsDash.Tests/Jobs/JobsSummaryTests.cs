@@ -35,7 +35,8 @@ public sealed class JobsSummaryTests(OpsDashFactory factory) : IClassFixture<Ops
         var states = body.GetProperty("byState").EnumerateArray().ToDictionary(s => s.GetProperty("state").GetString()!, s => s.GetProperty("jobs").GetInt64());
         Assert.Equal(["available", "running", "retryable", "completed", "dead", "cancelled"], states.Keys);
         Assert.All(states, s => Assert.Equal(byState.GetValueOrDefault(s.Key), s.Value));
-        Assert.Equal(2, states["available"]);
+        // Sign-ups queue their verification emails too, so at least the two inserted here.
+        Assert.InRange(states["available"], 2, long.MaxValue);
         var byKind = (await owner.QueryAsync<(string Kind, string State, long Jobs)>("select kind, state, count(*) from jobs.jobs group by kind, state order by 1, 2")).ToList();
         Assert.Equal(byKind, body.GetProperty("byKind").EnumerateArray()
             .Select(k => (k.GetProperty("kind").GetString()!, k.GetProperty("state").GetString()!, k.GetProperty("jobs").GetInt64())));
