@@ -8,10 +8,14 @@ public sealed class JobWorkerOptions
     /// <summary>Whether this Host runs a worker. Tests turn it off and start workers themselves.</summary>
     public bool Enabled { get; set; } = true;
 
-    public string Queue { get; set; } = JobQueue.DefaultQueue;
-
-    /// <summary>Jobs run at once by this worker (each holds one connection while it runs).</summary>
-    public int Concurrency { get; set; } = 8;
+    /// <summary>
+    /// The queues this worker claims from, by name (<c>Jobs:Queues:&lt;name&gt;:Concurrency</c>). Configured
+    /// queues are added to <c>default</c>; set a queue's concurrency to 0 to not run it here.
+    /// </summary>
+    public Dictionary<string, JobQueueOptions> Queues { get; set; } = new(StringComparer.Ordinal)
+    {
+        [JobQueue.DefaultQueue] = new JobQueueOptions(),
+    };
 
     /// <summary>Fallback when a notification is missed; LISTEN/NOTIFY wakes the worker otherwise.</summary>
     public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(5);
@@ -31,4 +35,22 @@ public sealed class JobWorkerOptions
 
     /// <summary>Identifies the worker in jobs.jobs.worker_id; unique per process by default.</summary>
     public string WorkerId { get; set; } = $"{Environment.MachineName}:{Environment.ProcessId}:{Guid.NewGuid().ToString("N")[..8]}";
+}
+
+/// <summary>Configuration section <c>Jobs:Queues:&lt;name&gt;</c>.</summary>
+public sealed class JobQueueOptions
+{
+    /// <summary>Jobs of this queue run at once by this worker (each holds one connection while it runs a query).</summary>
+    public int Concurrency { get; set; } = 8;
+
+    /// <summary>
+    /// Jobs claimed beyond the free slots, so a busy queue is claimed in batches and the next job is
+    /// at hand when a slot frees. They count as running (heartbeated, not claimable by other workers)
+    /// until started, and are handed back unstarted on a graceful shutdown. Null: <see cref="DefaultPrefetch"/>.
+    /// </summary>
+    public int? Prefetch { get; set; }
+
+    internal int DefaultPrefetch => Concurrency * 4;
+
+    internal int EffectivePrefetch => Prefetch ?? DefaultPrefetch;
 }
