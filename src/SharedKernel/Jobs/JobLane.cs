@@ -8,9 +8,11 @@ namespace OpsDash.SharedKernel.Jobs;
 internal sealed record ClaimedJob(long Id, string Kind, string Args, Guid? OrgId, int Attempt, int MaxAttempts);
 
 /// <summary>
-/// One queue inside a <see cref="JobWorker"/>: a claimer that keeps up to Concurrency + Prefetch jobs
+/// One queue inside a <see cref="JobWorker"/>: a claimer that keeps up to Concurrency + prefetch jobs
 /// claimed, and Concurrency slots that run them. Claims are batched: the claimer claims again only
-/// when half of that room is free (or nothing is held), never one job per freed slot.
+/// when half of that room is free (or nothing is held), never one job per freed slot. The prefetch
+/// doubles (up to its cap) when a slot found nothing to run right after a full claim, and returns to
+/// its base when a claim finds the queue drained.
 /// </summary>
 internal sealed class JobLane
 {
@@ -19,21 +21,25 @@ internal sealed class JobLane
     private readonly Claim _claim;
     private readonly Func<ClaimedJob, Task> _run;
     private readonly TimeSpan _pollInterval;
-    private readonly int _capacity;
-    private readonly int _batch;
+    private readonly int _basePrefetch;
+    private readonly int _prefetchCap;
     private readonly Channel<ClaimedJob> _buffer = Channel.CreateUnbounded<ClaimedJob>(new UnboundedChannelOptions { SingleWriter = true });
     private readonly Channel<bool> _wake = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
     private readonly ConcurrentDictionary<long, bool> _held = new();
     private int _heldCount;
     private int _notified;
+    private int _prefetch;
+    private int _lastClaimFull;
+    private int _starved;
     private Task _slots = Task.CompletedTask;
 
     public JobLane(string queue, JobQueueOptions options, TimeSpan pollInterval, Claim claim, Func<ClaimedJob, Task> run)
     {
         Queue = queue;
         Concurrency = options.Concurrency;
-        _capacity = options.Concurrency + options.EffectivePrefetch;
-        _batch = Math.Max(1, _capacity / 2);
+        _basePrefetch = options.BasePrefetch;
+        _prefetchCap = options.PrefetchCap;
+        _prefetch = _basePrefetch;
         _pollInterval = pollInterval;
         _claim = claim;
         _run = run;
@@ -45,6 +51,11 @@ internal sealed class JobLane
 
     /// <summary>Claimed by this lane and not yet finished or handed back: running or waiting for a slot.</summary>
     public ICollection<long> HeldIds => _held.Keys;
+
+    /// <summary>Jobs this lane may hold beyond its running ones, as it stands now.</summary>
+    public int Prefetch => Volatile.Read(ref _prefetch);
+
+    private int Capacity => Concurrency + Volatile.Read(ref _prefetch);
 
     /// <summary>Completes when every slot has stopped: after <c>stop</c>, once the jobs they started have ended.</summary>
     public Task Slots => _slots;
@@ -88,9 +99,14 @@ internal sealed class JobLane
                 drained = false;
             }
 
+            if (Interlocked.Exchange(ref _starved, 0) == 1 && Volatile.Read(ref _lastClaimFull) == 1)
+            {
+                Volatile.Write(ref _prefetch, Math.Min(_prefetchCap, Math.Max(1, _prefetch * 2)));
+            }
+
             var held = Volatile.Read(ref _heldCount);
-            var room = _capacity - held;
-            if (!drained && room > 0 && (room >= _batch || held == 0))
+            var room = Capacity - held;
+            if (!drained && room > 0 && (room >= Batch(Capacity) || held == 0))
             {
                 nextPoll = Stopwatch.GetTimestamp() + (long)(_pollInterval.TotalSeconds * Stopwatch.Frequency);
                 var jobs = await _claim(Queue, room);
@@ -102,6 +118,12 @@ internal sealed class JobLane
                 }
 
                 drained = jobs.Count < room;
+                Volatile.Write(ref _lastClaimFull, drained ? 0 : 1);
+                if (drained)
+                {
+                    Volatile.Write(ref _prefetch, _basePrefetch);
+                }
+
                 continue;
             }
 
@@ -129,9 +151,9 @@ internal sealed class JobLane
         var reader = _buffer.Reader;
         try
         {
-            while (await reader.WaitToReadAsync(stop))
+            while (!stop.IsCancellationRequested)
             {
-                while (!stop.IsCancellationRequested && reader.TryRead(out var job))
+                if (reader.TryRead(out var job))
                 {
                     try
                     {
@@ -141,6 +163,15 @@ internal sealed class JobLane
                     {
                         Release(job.Id);
                     }
+
+                    continue;
+                }
+
+                // Idle while the queue had more: the prefetch was too small for these jobs.
+                Volatile.Write(ref _starved, 1);
+                if (!await reader.WaitToReadAsync(stop))
+                {
+                    return;
                 }
             }
         }
@@ -153,10 +184,13 @@ internal sealed class JobLane
     {
         _held.TryRemove(id, out _);
         var held = Interlocked.Decrement(ref _heldCount);
+        var capacity = Capacity;
         // Wake the claimer only when a batch's worth of room is free, not once per finished job.
-        if (_capacity - held >= _batch || held == 0)
+        if (capacity - held >= Batch(capacity) || held == 0)
         {
             _wake.Writer.TryWrite(true);
         }
     }
+
+    private static int Batch(int capacity) => Math.Max(1, capacity / 2);
 }

@@ -30,6 +30,9 @@ public sealed partial class JobWorker : BackgroundService
 
     private readonly IServiceScopeFactory _scopes;
     private readonly NpgsqlDataSource _db;
+    // Claims on one session, everything that settles jobs on another, so a claim never queues behind a completion batch.
+    private readonly JobConnection _claims;
+    private readonly JobConnection _settle;
     private readonly JobWorkerOptions _options;
     private readonly ILogger _logger;
     private readonly Dictionary<string, JobKind> _kinds;
@@ -41,6 +44,8 @@ public sealed partial class JobWorker : BackgroundService
     {
         _scopes = services.GetRequiredService<IServiceScopeFactory>();
         _db = services.GetRequiredService<JobsDataSource>().Source;
+        _claims = new JobConnection(_db);
+        _settle = new JobConnection(_db);
         _options = options;
         _logger = services.GetService<ILoggerFactory>()?.CreateLogger<JobWorker>() ?? NullLogger<JobWorker>.Instance;
         _kinds = services.GetServices<JobKind>().ToDictionary(k => k.Kind);
@@ -71,6 +76,8 @@ public sealed partial class JobWorker : BackgroundService
             _completed.Writer.TryComplete();
             await flusher;
             await Task.WhenAll(Quiet(listener), Quiet(upkeep));
+            await _claims.DisposeAsync();
+            await _settle.DisposeAsync();
         }
     }
 
@@ -91,8 +98,8 @@ public sealed partial class JobWorker : BackgroundService
     {
         try
         {
-            await using var connection = await _db.OpenConnectionAsync();
-            return (await connection.QueryAsync<ClaimedJob>(ClaimSql, new { Queue = queue, Worker = _options.WorkerId, Limit = limit })).AsList();
+            return await _claims.RunAsync(async c =>
+                (await c.QueryAsync<ClaimedJob>(ClaimSql, new { Queue = queue, Worker = _options.WorkerId, Limit = limit })).AsList());
         }
         catch (Exception e) when (e is NpgsqlException or TimeoutException)
         {
@@ -134,11 +141,10 @@ public sealed partial class JobWorker : BackgroundService
         LogAttemptFailed(job.Id, job.Kind, job.Attempt, job.MaxAttempts, error.GetType().Name, error.Message);
         try
         {
-            await using var connection = await _db.OpenConnectionAsync();
-            await connection.ExecuteScalarAsync<string?>(FailSql, new
+            await _settle.RunAsync(c => c.ExecuteScalarAsync<string?>(FailSql, new
             {
                 job.Id, Worker = _options.WorkerId, Error = $"{error.GetType().Name}: {error.Message}", RetryAt = retryAt,
-            });
+            }));
         }
         catch (Exception e) when (e is NpgsqlException or TimeoutException)
         {
@@ -169,8 +175,7 @@ public sealed partial class JobWorker : BackgroundService
 
             try
             {
-                await using var connection = await _db.OpenConnectionAsync();
-                await connection.ExecuteScalarAsync<int>(CompleteSql, new { Worker = _options.WorkerId, Ids = batch.ToArray() });
+                await _settle.RunAsync(c => c.ExecuteScalarAsync<int>(CompleteSql, new { Worker = _options.WorkerId, Ids = batch.ToArray() }));
             }
             catch (Exception e) when (e is NpgsqlException or TimeoutException)
             {
@@ -227,16 +232,15 @@ public sealed partial class JobWorker : BackgroundService
         {
             try
             {
-                await using var connection = await _db.OpenConnectionAsync(stop);
                 var ids = _lanes.Values.SelectMany(lane => lane.HeldIds).ToArray();
                 if (ids.Length > 0)
                 {
-                    await connection.ExecuteScalarAsync<int>(new CommandDefinition(
-                        HeartbeatSql, new { Worker = _options.WorkerId, Ids = ids }, cancellationToken: stop));
+                    await _settle.RunAsync(c => c.ExecuteScalarAsync<int>(new CommandDefinition(
+                        HeartbeatSql, new { Worker = _options.WorkerId, Ids = ids }, cancellationToken: stop)), stop);
                 }
 
-                var rescued = await connection.ExecuteScalarAsync<int>(new CommandDefinition(
-                    RescueSql, new { Stale = _options.StaleAfter }, cancellationToken: stop));
+                var rescued = await _settle.RunAsync(c => c.ExecuteScalarAsync<int>(new CommandDefinition(
+                    RescueSql, new { Stale = _options.StaleAfter }, cancellationToken: stop)), stop);
                 if (rescued > 0)
                 {
                     LogRescued(rescued);
@@ -272,8 +276,7 @@ public sealed partial class JobWorker : BackgroundService
 
         try
         {
-            await using var connection = await _db.OpenConnectionAsync();
-            await connection.ExecuteScalarAsync<int>(ReleaseSql, new { Worker = _options.WorkerId, Ids = ids });
+            await _settle.RunAsync(c => c.ExecuteScalarAsync<int>(ReleaseSql, new { Worker = _options.WorkerId, Ids = ids }));
         }
         catch (Exception e) when (e is NpgsqlException or TimeoutException)
         {

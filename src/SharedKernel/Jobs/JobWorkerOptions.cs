@@ -44,13 +44,20 @@ public sealed class JobQueueOptions
     public int Concurrency { get; set; } = 8;
 
     /// <summary>
-    /// Jobs claimed beyond the free slots, so a busy queue is claimed in batches and the next job is
-    /// at hand when a slot frees. They count as running (heartbeated, not claimable by other workers)
-    /// until started, and are handed back unstarted on a graceful shutdown. Null: <see cref="DefaultPrefetch"/>.
+    /// Jobs claimed beyond the free slots, so a busy queue is claimed in batches and the next job is at
+    /// hand when a slot frees. They count as running (heartbeated, not claimable by other workers) until
+    /// started, and are handed back unstarted on a graceful shutdown. Null: as many as <see cref="Concurrency"/>.
     /// </summary>
     public int? Prefetch { get; set; }
 
-    internal int DefaultPrefetch => Concurrency * 4;
+    /// <summary>
+    /// How far the prefetch may grow while slots find nothing to run although the queue had more (short
+    /// jobs: a claim's round trip takes longer than running what is at hand). It falls back to
+    /// <see cref="Prefetch"/> when a claim finds the queue drained. Null: 1,000 (or Prefetch, if larger).
+    /// </summary>
+    public int? MaxPrefetch { get; set; }
 
-    internal int EffectivePrefetch => Prefetch ?? DefaultPrefetch;
+    internal int BasePrefetch => Prefetch ?? Concurrency;
+
+    internal int PrefetchCap => Math.Max(BasePrefetch, MaxPrefetch ?? 1000);
 }

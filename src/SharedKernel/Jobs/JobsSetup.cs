@@ -25,10 +25,10 @@ public static partial class JobsSetup
     {
         foreach (var (name, queue) in options.Queues)
         {
-            if (!QueueName().IsMatch(name) || queue.Concurrency is < 0 or > 1000 || queue.Prefetch is < 0 or > 10_000)
+            if (!QueueName().IsMatch(name) || queue.Concurrency is < 0 or > 1000 || queue.Prefetch is < 0 or > 10_000 || queue.MaxPrefetch is < 0 or > 10_000)
             {
                 throw new InvalidOperationException(
-                    $"{JobWorkerOptions.SectionName}:Queues:{name}: the name must be lower-case letters and '_', Concurrency 0..1000, Prefetch 0..10000.");
+                    $"{JobWorkerOptions.SectionName}:Queues:{name}: the name must be lower-case letters and '_', Concurrency 0..1000, Prefetch and MaxPrefetch 0..10000.");
             }
         }
     }
