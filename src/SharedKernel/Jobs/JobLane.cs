@@ -52,9 +52,6 @@ internal sealed class JobLane
     /// <summary>Claimed by this lane and not yet finished or handed back: running or waiting for a slot.</summary>
     public ICollection<long> HeldIds => _held.Keys;
 
-    /// <summary>Jobs this lane may hold beyond its running ones, as it stands now.</summary>
-    public int Prefetch => Volatile.Read(ref _prefetch);
-
     private int Capacity => Concurrency + Volatile.Read(ref _prefetch);
 
     /// <summary>Completes when every slot has stopped: after <c>stop</c>, once the jobs they started have ended.</summary>
