@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Threading.Channels;
 using Dapper;
 using Microsoft.Extensions.DependencyInjection;
@@ -11,10 +10,12 @@ using OpsDash.SharedKernel.Database;
 namespace OpsDash.SharedKernel.Jobs;
 
 /// <summary>
-/// Claims due jobs of one queue (FOR UPDATE SKIP LOCKED, so workers in several Hosts share a queue),
-/// runs each through <see cref="BackgroundWork"/> in its org's context (one transaction per job) with
-/// bounded concurrency, records completions in batches, heartbeats what it runs and rescues jobs of
-/// workers that stopped heartbeating. Woken by LISTEN jobs; polls only as a fallback.
+/// Runs the configured queues (<see cref="JobWorkerOptions.Queues"/>), each a <see cref="JobLane"/> with
+/// its own concurrency: claims due jobs in batches (FOR UPDATE SKIP LOCKED, so workers in several Hosts
+/// share a queue), runs each through <see cref="BackgroundWork"/> in its org's context (one transaction
+/// per job), records completions in batches and heartbeats what it holds (the <c>rescue_jobs</c> schedule,
+/// ADR 0011, re-queues the jobs of workers that stopped heartbeating). Woken by LISTEN jobs; polls only as a fallback. On shutdown it hands back the
+/// jobs it claimed but has not started and waits for the started ones up to ShutdownTimeout.
 /// A job's work commits before its completion is recorded, so a crash in between runs it again:
 /// handlers must be safe to run twice.
 /// </summary>
@@ -23,26 +24,32 @@ public sealed partial class JobWorker : BackgroundService
     private const string ClaimSql = "select id, kind, args::text as args, org_id, attempt, max_attempts from jobs.claim(@Queue, @Worker, @Limit)";
     private const string CompleteSql = "select jobs.complete(@Worker, @Ids)";
     private const string FailSql = "select jobs.fail(@Id, @Worker, @Error, @RetryAt)";
+    private const string ReleaseSql = "select jobs.release(@Worker, @Ids)";
     private const string HeartbeatSql = "select jobs.heartbeat(@Worker, @Ids)";
-    private const string RescueSql = "select jobs.rescue(@Stale)";
 
     private readonly IServiceScopeFactory _scopes;
     private readonly NpgsqlDataSource _db;
+    // Claims on one session, everything that settles jobs on another, so a claim never queues behind a completion batch.
+    private readonly JobConnection _claims;
+    private readonly JobConnection _settle;
     private readonly JobWorkerOptions _options;
     private readonly ILogger _logger;
     private readonly Dictionary<string, JobKind> _kinds;
-    private readonly Channel<bool> _wake = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
+    private readonly Dictionary<string, JobLane> _lanes;
     private readonly Channel<long> _completed = Channel.CreateUnbounded<long>();
-    private readonly ConcurrentDictionary<long, Task> _running = new();
     private readonly CancellationTokenSource _jobsCancel = new();
 
     public JobWorker(IServiceProvider services, JobWorkerOptions options)
     {
         _scopes = services.GetRequiredService<IServiceScopeFactory>();
         _db = services.GetRequiredService<JobsDataSource>().Source;
+        _claims = new JobConnection(_db);
+        _settle = new JobConnection(_db);
         _options = options;
         _logger = services.GetService<ILoggerFactory>()?.CreateLogger<JobWorker>() ?? NullLogger<JobWorker>.Instance;
         _kinds = services.GetServices<JobKind>().ToDictionary(k => k.Kind);
+        _lanes = options.Queues.Where(q => q.Value.Concurrency > 0)
+            .ToDictionary(q => q.Key, q => new JobLane(q.Key, q.Value, options.PollInterval, ClaimAsync, RunAsync), StringComparer.Ordinal);
     }
 
     public string WorkerId => _options.WorkerId;
@@ -60,14 +67,16 @@ public sealed partial class JobWorker : BackgroundService
         var flusher = FlushCompletionsAsync();
         try
         {
-            await ClaimLoopAsync(stoppingToken);
+            await Task.WhenAll(_lanes.Values.Select(lane => Quiet(lane.RunAsync(stoppingToken))));
         }
         finally
         {
-            await DrainAsync();
+            await ShutDownAsync();
             _completed.Writer.TryComplete();
             await flusher;
             await Task.WhenAll(Quiet(listener), Quiet(upkeep));
+            await _claims.DisposeAsync();
+            await _settle.DisposeAsync();
         }
     }
 
@@ -82,56 +91,20 @@ public sealed partial class JobWorker : BackgroundService
         }
     }
 
-    private async Task ClaimLoopAsync(CancellationToken stop)
+    // Not cancelled by shutdown: a claim cut off after it committed would leave its jobs running, held
+    // by nobody, until rescue. Whatever it returns is handed back by ShutDownAsync.
+    private async Task<IReadOnlyList<ClaimedJob>> ClaimAsync(string queue, int limit)
     {
-        while (!stop.IsCancellationRequested)
+        try
         {
-            var free = _options.Concurrency - _running.Count;
-            var claimed = 0;
-            if (free > 0)
-            {
-                try
-                {
-                    claimed = await ClaimAsync(free, stop);
-                }
-                catch (Exception e) when (e is NpgsqlException or TimeoutException && !stop.IsCancellationRequested)
-                {
-                    LogDatabaseError(e);
-                }
-            }
-
-            if (free > 0 && claimed == free)
-            {
-                continue;
-            }
-
-            // Woken by a notification, a finished job (a free slot) or the poll timer.
-            using var timer = CancellationTokenSource.CreateLinkedTokenSource(stop);
-            timer.CancelAfter(_options.PollInterval);
-            try
-            {
-                await _wake.Reader.ReadAsync(timer.Token);
-            }
-            catch (OperationCanceledException)
-            {
-            }
+            return await _claims.RunAsync(async c =>
+                (await c.QueryAsync<ClaimedJob>(ClaimSql, new { Queue = queue, Worker = _options.WorkerId, Limit = limit })).AsList());
         }
-    }
-
-    private async Task<int> ClaimAsync(int limit, CancellationToken ct)
-    {
-        await using var connection = await _db.OpenConnectionAsync(ct);
-        var jobs = (await connection.QueryAsync<ClaimedJob>(new CommandDefinition(
-            ClaimSql, new { _options.Queue, Worker = _options.WorkerId, Limit = limit }, cancellationToken: ct))).AsList();
-        foreach (var job in jobs)
+        catch (Exception e) when (e is NpgsqlException or TimeoutException)
         {
-            // Registered before it starts, so its own removal when it ends cannot come first.
-            var run = new Task<Task>(() => RunAsync(job), CancellationToken.None);
-            _running[job.Id] = run.Unwrap();
-            run.Start(TaskScheduler.Default);
+            LogDatabaseError(e);
+            return [];
         }
-
-        return jobs.Count;
     }
 
     private async Task RunAsync(ClaimedJob job)
@@ -153,11 +126,6 @@ public sealed partial class JobWorker : BackgroundService
         {
             await FailAsync(job, e);
         }
-        finally
-        {
-            _running.TryRemove(job.Id, out _);
-            _wake.Writer.TryWrite(true);
-        }
     }
 
     private async Task FailAsync(ClaimedJob job, Exception error)
@@ -172,11 +140,10 @@ public sealed partial class JobWorker : BackgroundService
         LogAttemptFailed(job.Id, job.Kind, job.Attempt, job.MaxAttempts, error.GetType().Name, error.Message);
         try
         {
-            await using var connection = await _db.OpenConnectionAsync();
-            await connection.ExecuteScalarAsync<string?>(FailSql, new
+            await _settle.RunAsync(c => c.ExecuteScalarAsync<string?>(FailSql, new
             {
                 job.Id, Worker = _options.WorkerId, Error = $"{error.GetType().Name}: {error.Message}", RetryAt = retryAt,
-            });
+            }));
         }
         catch (Exception e) when (e is NpgsqlException or TimeoutException)
         {
@@ -207,8 +174,7 @@ public sealed partial class JobWorker : BackgroundService
 
             try
             {
-                await using var connection = await _db.OpenConnectionAsync();
-                await connection.ExecuteScalarAsync<int>(CompleteSql, new { Worker = _options.WorkerId, Ids = batch.ToArray() });
+                await _settle.RunAsync(c => c.ExecuteScalarAsync<int>(CompleteSql, new { Worker = _options.WorkerId, Ids = batch.ToArray() }));
             }
             catch (Exception e) when (e is NpgsqlException or TimeoutException)
             {
@@ -229,9 +195,9 @@ public sealed partial class JobWorker : BackgroundService
                 await using var connection = await _db.OpenConnectionAsync(stop);
                 connection.Notification += (_, e) =>
                 {
-                    if (e.Payload == _options.Queue)
+                    if (_lanes.TryGetValue(e.Payload, out var lane))
                     {
-                        _wake.Writer.TryWrite(true);
+                        lane.Notify();
                     }
                 };
                 await using (var listen = new NpgsqlCommand("listen jobs", connection))
@@ -240,7 +206,11 @@ public sealed partial class JobWorker : BackgroundService
                 }
 
                 // Jobs queued while not listening are picked up now rather than at the next poll.
-                _wake.Writer.TryWrite(true);
+                foreach (var lane in _lanes.Values)
+                {
+                    lane.Notify();
+                }
+
                 while (!stop.IsCancellationRequested)
                 {
                     await connection.WaitAsync(stop);
@@ -261,19 +231,11 @@ public sealed partial class JobWorker : BackgroundService
         {
             try
             {
-                await using var connection = await _db.OpenConnectionAsync(stop);
-                var ids = _running.Keys.ToArray();
+                var ids = _lanes.Values.SelectMany(lane => lane.HeldIds).ToArray();
                 if (ids.Length > 0)
                 {
-                    await connection.ExecuteScalarAsync<int>(new CommandDefinition(
-                        HeartbeatSql, new { Worker = _options.WorkerId, Ids = ids }, cancellationToken: stop));
-                }
-
-                var rescued = await connection.ExecuteScalarAsync<int>(new CommandDefinition(
-                    RescueSql, new { Stale = _options.StaleAfter }, cancellationToken: stop));
-                if (rescued > 0)
-                {
-                    LogRescued(rescued);
+                    await _settle.RunAsync(c => c.ExecuteScalarAsync<int>(new CommandDefinition(
+                        HeartbeatSql, new { Worker = _options.WorkerId, Ids = ids }, cancellationToken: stop)), stop);
                 }
             }
             catch (Exception e) when (e is NpgsqlException or TimeoutException && !stop.IsCancellationRequested)
@@ -283,27 +245,42 @@ public sealed partial class JobWorker : BackgroundService
         }
     }
 
-    // Claiming has stopped: unstarted work was never claimed; running jobs get ShutdownTimeout, then
-    // are cancelled (rolled back) and handed back by FailAsync.
-    private async Task DrainAsync()
+    // Claiming has stopped. Claimed jobs no slot started go back to the queue at once, attempt given
+    // back; started ones get ShutdownTimeout, then are cancelled (rolled back) and handed back by FailAsync.
+    private async Task ShutDownAsync()
     {
-        var running = Task.WhenAll(_running.Values.ToArray());
-        if (await Task.WhenAny(running, Task.Delay(_options.ShutdownTimeout)) != running)
+        await ReleaseAsync(_lanes.Values.SelectMany(lane => lane.TakeUnstarted()).ToArray());
+        var slots = Task.WhenAll(_lanes.Values.Select(lane => lane.Slots));
+        if (await Task.WhenAny(slots, Task.Delay(_options.ShutdownTimeout)) != slots)
         {
             await _jobsCancel.CancelAsync();
         }
 
-        await Task.WhenAll(_running.Values.ToArray());
+        await slots;
+    }
+
+    private async Task ReleaseAsync(long[] ids)
+    {
+        if (ids.Length == 0)
+        {
+            return;
+        }
+
+        try
+        {
+            await _settle.RunAsync(c => c.ExecuteScalarAsync<int>(ReleaseSql, new { Worker = _options.WorkerId, Ids = ids }));
+        }
+        catch (Exception e) when (e is NpgsqlException or TimeoutException)
+        {
+            // Left running without heartbeats: rescue queues them again (an attempt is spent).
+            LogDatabaseError(e);
+        }
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Job {JobId} ({Kind}) attempt {Attempt}/{MaxAttempts} failed: {ErrorType}: {Error}")]
     private partial void LogAttemptFailed(long jobId, string kind, int attempt, int maxAttempts, string errorType, string error);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Rescued {Count} jobs whose worker stopped heartbeating")]
-    private partial void LogRescued(int count);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Job worker database error")]
     private partial void LogDatabaseError(Exception exception);
-
-    private sealed record ClaimedJob(long Id, string Kind, string Args, Guid? OrgId, int Attempt, int MaxAttempts);
 }

@@ -8,10 +8,14 @@ public sealed class JobWorkerOptions
     /// <summary>Whether this Host runs a worker. Tests turn it off and start workers themselves.</summary>
     public bool Enabled { get; set; } = true;
 
-    public string Queue { get; set; } = JobQueue.DefaultQueue;
-
-    /// <summary>Jobs run at once by this worker (each holds one connection while it runs).</summary>
-    public int Concurrency { get; set; } = 8;
+    /// <summary>
+    /// The queues this worker claims from, by name (<c>Jobs:Queues:&lt;name&gt;:Concurrency</c>). Configured
+    /// queues are added to <c>default</c>; set a queue's concurrency to 0 to not run it here.
+    /// </summary>
+    public Dictionary<string, JobQueueOptions> Queues { get; set; } = new(StringComparer.Ordinal)
+    {
+        [JobQueue.DefaultQueue] = new JobQueueOptions(),
+    };
 
     /// <summary>Fallback when a notification is missed; LISTEN/NOTIFY wakes the worker otherwise.</summary>
     public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(5);
@@ -31,4 +35,29 @@ public sealed class JobWorkerOptions
 
     /// <summary>Identifies the worker in jobs.jobs.worker_id; unique per process by default.</summary>
     public string WorkerId { get; set; } = $"{Environment.MachineName}:{Environment.ProcessId}:{Guid.NewGuid().ToString("N")[..8]}";
+}
+
+/// <summary>Configuration section <c>Jobs:Queues:&lt;name&gt;</c>.</summary>
+public sealed class JobQueueOptions
+{
+    /// <summary>Jobs of this queue run at once by this worker (each holds one connection while it runs a query).</summary>
+    public int Concurrency { get; set; } = 8;
+
+    /// <summary>
+    /// Jobs claimed beyond the free slots, so a busy queue is claimed in batches and the next job is at
+    /// hand when a slot frees. They count as running (heartbeated, not claimable by other workers) until
+    /// started, and are handed back unstarted on a graceful shutdown. Null: as many as <see cref="Concurrency"/>.
+    /// </summary>
+    public int? Prefetch { get; set; }
+
+    /// <summary>
+    /// How far the prefetch may grow while slots find nothing to run although the queue had more (short
+    /// jobs: a claim's round trip takes longer than running what is at hand). It falls back to
+    /// <see cref="Prefetch"/> when a claim finds the queue drained. Null: 1,000 (or Prefetch, if larger).
+    /// </summary>
+    public int? MaxPrefetch { get; set; }
+
+    internal int BasePrefetch => Prefetch ?? Concurrency;
+
+    internal int PrefetchCap => Math.Max(BasePrefetch, MaxPrefetch ?? 1000);
 }

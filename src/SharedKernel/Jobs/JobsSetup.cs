@@ -1,14 +1,16 @@
+using System.Text.RegularExpressions;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace OpsDash.SharedKernel.Jobs;
 
-public static class JobsSetup
+public static partial class JobsSetup
 {
     /// <summary>The queue for every scope; the worker as a hosted service unless <c>Jobs:Enabled</c> is false.</summary>
     public static IServiceCollection AddOpsDashJobs(this IServiceCollection services, IConfiguration configuration)
     {
         var options = configuration.GetSection(JobWorkerOptions.SectionName).Get<JobWorkerOptions>() ?? new JobWorkerOptions();
+        Validate(options);
         services.AddScoped<JobQueue>();
         if (options.Enabled)
         {
@@ -17,4 +19,20 @@ public static class JobsSetup
 
         return services;
     }
+
+    // A misspelt queue name would never match a job (jobs.jobs checks queue names the same way).
+    private static void Validate(JobWorkerOptions options)
+    {
+        foreach (var (name, queue) in options.Queues)
+        {
+            if (!QueueName().IsMatch(name) || queue.Concurrency is < 0 or > 1000 || queue.Prefetch is < 0 or > 10_000 || queue.MaxPrefetch is < 0 or > 10_000)
+            {
+                throw new InvalidOperationException(
+                    $"{JobWorkerOptions.SectionName}:Queues:{name}: the name must be lower-case letters and '_', Concurrency 0..1000, Prefetch and MaxPrefetch 0..10000.");
+            }
+        }
+    }
+
+    [GeneratedRegex("^[a-z_]+$")]
+    private static partial Regex QueueName();
 }

@@ -132,7 +132,7 @@ public sealed class JobQueueTests(JobsFactory factory) : IClassFixture<JobsFacto
             await owner.ExecuteAsync("update jobs.jobs set heartbeat_at = now() - interval '10 minutes' where id = @id", new { id });
         }
 
-        await using (var worker = await StartWorkerAsync(o => (o.StaleAfter, o.Queue) = (TimeSpan.FromMinutes(5), "rescue")))
+        await using (var worker = await StartWorkerAsync(o => (o.StaleAfter, o.Queues) = (TimeSpan.FromMinutes(5), OnlyQueue("rescue"))))
         {
             var job = await WaitForStateAsync(run, "completed");
             Assert.Equal(2, job.Attempt);
@@ -196,8 +196,8 @@ public sealed class JobQueueTests(JobsFactory factory) : IClassFixture<JobsFacto
                 """, new { Run = run });
         }
 
-        await using var first = await StartWorkerAsync(o => o.Queue = "bulk");
-        await using var second = await StartWorkerAsync(o => o.Queue = "bulk");
+        await using var first = await StartWorkerAsync(o => o.Queues = OnlyQueue("bulk"));
+        await using var second = await StartWorkerAsync(o => o.Queues = OnlyQueue("bulk"));
         await WaitUntilAsync("select count(*) = 2000 from jobs.jobs where queue = 'bulk' and state = 'completed'");
 
         var counts = Enumerable.Range(1, 2000).Select(i => ProbeHandler.Count($"{run}-{i}")).ToArray();
@@ -227,6 +227,8 @@ public sealed class JobQueueTests(JobsFactory factory) : IClassFixture<JobsFacto
     }
 
     private IServiceScopeFactory Scopes => factory.Services.GetRequiredService<IServiceScopeFactory>();
+
+    private static Dictionary<string, JobQueueOptions> OnlyQueue(string queue) => new() { [queue] = new JobQueueOptions() };
 
     private static string NewRun() => Guid.NewGuid().ToString("N");
 

@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# Job queue figures for docs/performance.md: on a fresh local PostgreSQL 15 cluster (the Host's
+# embedded cluster in a temp folder, default settings plus pg_stat_statements), enqueue no-op jobs,
+# drain them with the real JobWorker, time enqueue-to-start on an idle worker, and count what an idle
+# Host sends. Statements and commits are the server's own counts (pg_stat_statements, pg_stat_database).
+# Needs root or the postgres OS user's rights (embedded cluster) and postgresql-15.
+#
+#   bench/jobs-drain.sh                                   # 100,000 jobs, 200 latency samples, 60 s idle
+#   BENCH_JOBS=20000 IDLE_SECONDS=10 bench/jobs-drain.sh  # quicker
+#   OPSDASH_Jobs__Queues__default__Concurrency=32 bench/jobs-drain.sh   # worker settings as in the Host
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+./scripts/ensure-prerequisites.sh
+dotnet build src/Host -c Release -nologo -v quiet >/dev/null
+dotnet build bench/jobs-drain -c Release -nologo -v quiet >/dev/null
+
+dotnet bench/jobs-drain/bin/Release/net10.0/OpsDash.Bench.JobsDrain.dll \
+    --Bench:Jobs="${BENCH_JOBS:-100000}" \
+    --Bench:LatencySamples="${LATENCY_SAMPLES:-200}" \
+    --Bench:IdleSeconds="${IDLE_SECONDS:-60}" \
+    --Bench:PgBin="${OPSDASH_PG_BIN:-/usr/lib/postgresql/15/bin}"
