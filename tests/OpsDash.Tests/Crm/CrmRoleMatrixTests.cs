@@ -49,7 +49,7 @@ public sealed class CrmRoleMatrixTests(OpsDashFactory factory) : IClassFixture<O
         if (allowed)
         {
             Assert.All(responses, r => Assert.True(r.IsSuccessStatusCode, $"{r.RequestMessage!.Method} {r.RequestMessage.RequestUri}: {(int)r.StatusCode}"));
-            Assert.Equal("1,Changed,true,true,1,Changed Co,true", state);
+            Assert.Equal("1,Changed,t,t,1,Changed Co,t", state);
         }
         else
         {
@@ -58,7 +58,7 @@ public sealed class CrmRoleMatrixTests(OpsDashFactory factory) : IClassFixture<O
                 await response.AssertProblemAsync(HttpStatusCode.Forbidden, "forbidden");
             }
 
-            Assert.Equal("0,Target,false,false,0,Target Co,false", state);
+            Assert.Equal("0,Target,f,f,0,Target Co,f", state);
         }
     }
 
