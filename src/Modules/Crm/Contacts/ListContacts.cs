@@ -77,7 +77,7 @@ internal static class ListContacts
            and (@CreatedTo::timestamptz is null or c.created_at < @CreatedTo::timestamptz)
         """;
 
-    private const string NameAsc = Filtered + """
+    internal const string NameAsc = Filtered + """
            and (@AfterId::uuid is null or (c.sort_name, c.id) > (@AfterText::text, @AfterId::uuid))
          order by c.sort_name, c.id limit @Take
         """;
@@ -92,7 +92,7 @@ internal static class ListContacts
          order by c.created_at, c.id limit @Take
         """;
 
-    private const string CreatedDesc = Filtered + """
+    internal const string CreatedDesc = Filtered + """
            and (@AfterId::uuid is null or (c.created_at, c.id) < (@AfterTime::timestamptz, @AfterId::uuid))
          order by c.created_at desc, c.id desc limit @Take
         """;
