@@ -23,7 +23,7 @@ public sealed class FailedAttemptLogTests(FailedAttemptLogTests.SecretArgsFactor
 
         var worker = new JobWorker(new WithLogs(factory.Services, logs), new JobWorkerOptions
         {
-            Queue = "secretlog",
+            Queues = new() { ["secretlog"] = new JobQueueOptions() },
             PollInterval = TimeSpan.FromMilliseconds(100),
             BackoffBase = TimeSpan.FromMilliseconds(50),
         });

@@ -132,7 +132,13 @@ public sealed class JobQueueTests(JobsFactory factory) : IClassFixture<JobsFacto
             await owner.ExecuteAsync("update jobs.jobs set heartbeat_at = now() - interval '10 minutes' where id = @id", new { id });
         }
 
-        await using (var worker = await StartWorkerAsync(o => (o.StaleAfter, o.Queues) = (TimeSpan.FromMinutes(5), OnlyQueue("rescue"))))
+        // What the rescue_jobs schedule runs (ScheduleTests drives the schedule itself).
+        await using (var rescuer = await factory.OpenJobsAsync())
+        {
+            Assert.Equal(1, await rescuer.ExecuteScalarAsync<int>("select jobs.rescue(interval '5 minutes')"));
+        }
+
+        await using (var worker = await StartWorkerAsync(o => o.Queues = OnlyQueue("rescue")))
         {
             var job = await WaitForStateAsync(run, "completed");
             Assert.Equal(2, job.Attempt);

@@ -1,0 +1,37 @@
+namespace OpsDash.Modules.Crm.Companies;
+
+/// <summary>getCompanies: id and name of the org's live companies in name order, for pickers; a name prefix narrows it, capped at 1,000.</summary>
+internal static class ListCompanyPicker
+{
+    public const int Max = 1000;
+
+    public sealed record Query(string? Search);
+
+    public sealed record Item(Guid Id, string Name);
+
+    internal sealed class Validator : AbstractValidator<Query>
+    {
+        public Validator() => RuleFor(q => q.Search).MaximumLength(200);
+    }
+
+    private const string PickerSql = """
+        select id, name
+          from crm.companies
+         where org_id = @OrgId and deleted_at is null
+           and (@Low::text is null or (sort_name ~>=~ @Low::text and sort_name ~<~ @High::text))
+         order by sort_name, id
+         limit @Take
+        """;
+
+    public static void Map(IEndpointRouteBuilder org) =>
+        org.MapGet("/companies/picker", HandleAsync)
+            .Validate<Query>()
+            .WithName("ListCompanyPicker")
+            .WithSummary("Companies in name order for pickers (id and name, at most 1,000; optional name prefix).");
+
+    private static async Task<Ok<List<Item>>> HandleAsync([AsParameters] Query query, OrgContext org, DbSession db, CancellationToken ct)
+    {
+        var (low, high) = SortCursor.PrefixRange(query.Search);
+        return TypedResults.Ok((await db.QueryAsync<Item>(PickerSql, new { OrgId = org.Id, Low = low, High = high, Take = Max }, ct)).ToList());
+    }
+}

@@ -1,0 +1,67 @@
+using OpsDash.Modules.Crm.Contacts;
+
+namespace OpsDash.Tests.Crm;
+
+/// <summary>
+/// The list's plan as the app role sees it under row-level security: membership once per statement
+/// (an InitPlan), and a seek on the sort's index, so a page deep in the list reads what page 1 reads.
+/// </summary>
+public sealed class ContactQueryPlanTests(OpsDashFactory factory) : IClassFixture<OpsDashFactory>
+{
+    [Theory]
+    [InlineData("name")]
+    [InlineData("created")]
+    public async Task A_deep_page_is_an_index_seek_with_membership_evaluated_once(string sort)
+    {
+        var set = await factory.CreateOrgWithRolesAsync("enterprise");
+        await factory.SeedContactsAsync(set.Org.Id, 20_000);
+        await factory.ExecuteOwnerAsync("analyze crm.contacts");
+        // 60 rows remain after the cursor in the page's direction: a full page of 50 (+1) is left.
+        var last = await factory.ScalarAsync<Guid>(
+            sort == "name"
+                ? "select id from crm.contacts where org_id = @Id order by sort_name desc, id desc offset 60 limit 1"
+                : "select id from crm.contacts where org_id = @Id order by created_at, id offset 60 limit 1",
+            new { set.Org.Id });
+        var sortName = await factory.ScalarAsync<string>("select sort_name from crm.contacts where id = @last", new { last });
+        var createdAt = await factory.ScalarAsync<DateTime>("select created_at from crm.contacts where id = @last", new { last });
+
+        await using var app = await factory.OpenAppAsync();
+        await using var tx = await app.BeginTransactionAsync();
+        await app.ExecuteAsync("select set_config('app.user_id', @User, true), set_config('app.org_id', @Org, true)",
+            new { User = set.Member.Id.ToString(), Org = set.Org.Id.ToString() }, tx);
+        var args = new
+        {
+            OrgId = set.Org.Id, Low = (string?)null, High = (string?)null, CompanyId = (Guid?)null, OwnerUserId = (Guid?)null, Tags = (string[]?)null,
+            CreatedFrom = (DateTime?)null, CreatedTo = (DateTime?)null, AfterId = last, AfterText = sortName, AfterTime = createdAt, Take = 51,
+        };
+        var sql = sort == "name" ? ListContacts.NameAsc : ListContacts.CreatedDesc;
+        var plan = string.Join('\n', await app.QueryAsync<string>("explain (analyze, buffers) " + sql, args, tx));
+        var rows = (await app.QueryAsync(sql, args, tx)).Count();
+
+        Assert.Contains("InitPlan", plan, StringComparison.Ordinal);
+        Assert.Contains(sort == "name" ? "Index Scan using ix_contacts_sort_name on contacts" : "Index Scan Backward using ix_contacts_created_at on contacts", plan, StringComparison.Ordinal);
+        Assert.DoesNotContain("Sort Key", plan, StringComparison.Ordinal);
+        Assert.Equal(51, rows);
+    }
+
+    [Fact]
+    public async Task A_prefix_search_uses_the_prefix_indexes()
+    {
+        var set = await factory.CreateOrgWithRolesAsync("enterprise");
+        await factory.SeedContactsAsync(set.Org.Id, 20_000);
+        await factory.ExecuteOwnerAsync("analyze crm.contacts");
+
+        await using var app = await factory.OpenAppAsync();
+        await using var tx = await app.BeginTransactionAsync();
+        await app.ExecuteAsync("select set_config('app.user_id', @User, true), set_config('app.org_id', @Org, true)",
+            new { User = set.Member.Id.ToString(), Org = set.Org.Id.ToString() }, tx);
+        var plan = string.Join('\n', await app.QueryAsync<string>("explain " + ListContacts.NameAsc, new
+        {
+            OrgId = set.Org.Id, Low = "seed 1999", High = "seed 199:", CompanyId = (Guid?)null, OwnerUserId = (Guid?)null, Tags = (string[]?)null,
+            CreatedFrom = (DateTime?)null, CreatedTo = (DateTime?)null, AfterId = (Guid?)null, AfterText = (string?)null, AfterTime = (DateTime?)null, Take = 51,
+        }, tx));
+
+        Assert.Contains("ix_contacts_sort_name__prefix", plan, StringComparison.Ordinal);
+        Assert.Contains("~>=~", plan, StringComparison.Ordinal);
+    }
+}
