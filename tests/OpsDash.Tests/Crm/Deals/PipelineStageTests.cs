@@ -27,8 +27,9 @@ public sealed class PipelineStageTests(OpsDashFactory factory) : IClassFixture<O
 
         var added = await set.Admin.Client.PostAsJsonAsync(DealApi.Stages(slug), new { name = "Demo", probability = 40 });
         Assert.Equal(HttpStatusCode.Created, added.StatusCode);
-        var demo = (await added.JsonAsync()).GetProperty("id").GetGuid();
-        Assert.Equal(6, (await added.JsonAsync()).GetProperty("position").GetInt32());
+        var addedBody = await added.JsonAsync();
+        var demo = addedBody.GetProperty("id").GetGuid();
+        Assert.Equal(6, addedBody.GetProperty("position").GetInt32());
 
         await (await set.Admin.Client.PostAsJsonAsync(DealApi.Stages(slug), new { name = "Won again", probability = 100, isWon = true })).AssertProblemAsync(HttpStatusCode.Conflict, "conflict");
         await (await set.Admin.Client.PutAsJsonAsync($"{DealApi.Stages(slug)}/{demo}", new { name = "Demo", probability = 0, isLost = true })).AssertProblemAsync(HttpStatusCode.Conflict, "conflict");
