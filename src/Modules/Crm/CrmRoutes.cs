@@ -1,6 +1,10 @@
 using OpsDash.Modules.Crm.Companies;
+using OpsDash.Modules.Crm.Activities;
 using OpsDash.Modules.Crm.Contacts;
 using OpsDash.Modules.Crm.CustomFields;
+using OpsDash.Modules.Crm.Deals;
+using OpsDash.Modules.Crm.Pipeline;
+using OpsDash.Modules.Crm.Settings;
 using OpsDash.SharedKernel.Http;
 
 namespace OpsDash.Modules.Crm;
@@ -29,5 +33,22 @@ internal static class CrmRoutes
         ListCustomFields.Map(companies);
         CreateCustomField.Map(companies);
         DeleteCustomField.Map(companies);
+
+        var deals = api.MapOrgGroup().WithTag("Deals", "CRM deals, the pipeline they move through, activities and CRM settings.");
+        ListPipelineStages.Map(deals);
+        CreatePipelineStage.Map(deals);
+        UpdatePipelineStage.Map(deals);
+        ReorderPipelineStages.Map(deals);
+        DeletePipelineStage.Map(deals);
+        ListDeals.Map(deals);
+        ListAtRiskDeals.Map(deals);
+        GetDeal.Map(deals);
+        CreateDeal.Map(deals);
+        UpdateDeal.Map(deals);
+        DeleteDeal.Map(deals);
+        ChangeDealStage.Map(deals);
+        ListActivities.Map(deals);
+        CreateActivity.Map(deals);
+        CrmSettings.Map(deals);
     }
 }

@@ -18,7 +18,10 @@ public sealed class CrmEventsFactory : OpsDashFactory
         base.ConfigureWebHost(builder);
         builder.ConfigureServices(services => services
             .AddEventHandler<ContactCreated, RecordingSubscriber<ContactCreated>>(Subscriber)
-            .AddEventHandler<ContactUpdated, RecordingSubscriber<ContactUpdated>>(Subscriber));
+            .AddEventHandler<ContactUpdated, RecordingSubscriber<ContactUpdated>>(Subscriber)
+            .AddEventHandler<DealStageChanged, RecordingSubscriber<DealStageChanged>>(Subscriber)
+            .AddEventHandler<DealWon, RecordingSubscriber<DealWon>>(Subscriber)
+            .AddEventHandler<DealLost, RecordingSubscriber<DealLost>>(Subscriber));
     }
 
     private sealed class RecordingSubscriber<TEvent> : IIntegrationEventHandler<TEvent>

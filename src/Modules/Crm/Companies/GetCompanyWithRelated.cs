@@ -1,16 +1,19 @@
 using OpsDash.Modules.Crm.Contacts;
+using OpsDash.Modules.Crm.Deals;
 
 namespace OpsDash.Modules.Crm.Companies;
 
 /// <summary>
-/// getCompanyWithRelated: the company and its live contacts (the first 100 by name, with the total).
-/// Deals and projects join here when those modules exist; until then the response has no such lists.
+/// getCompanyWithRelated: the company, its live contacts (the first 100 by name, with the total) and
+/// its live deals (the newest 100, with the total). Projects join here when that module exists.
 /// </summary>
 internal static class GetCompanyWithRelated
 {
     public const int MaxContacts = 100;
 
-    public sealed record Response(Company Company, IReadOnlyList<Contact> Contacts, long ContactCount);
+    public const int MaxDeals = 100;
+
+    public sealed record Response(Company Company, IReadOnlyList<Contact> Contacts, long ContactCount, IReadOnlyList<Deal> Deals, long DealCount);
 
     private const string GetSql = """
         select id, name, domain, industry, size, website, metadata::text as metadata, created_at, updated_at
@@ -28,10 +31,20 @@ internal static class GetCompanyWithRelated
         select count(*) from crm.contacts where org_id = @OrgId and company_id = @Id and deleted_at is null
         """;
 
+    private const string DealsSql = DealFields.Select + """
+         where d.org_id = @OrgId and d.company_id = @Id and d.deleted_at is null
+         order by d.created_at desc, d.id desc
+         limit @Take
+        """;
+
+    private const string DealCountSql = """
+        select count(*) from crm.deals where org_id = @OrgId and company_id = @Id and deleted_at is null
+        """;
+
     public static void Map(IEndpointRouteBuilder org) =>
         org.MapGet("/companies/{companyId:guid}/related", HandleAsync)
             .WithName("GetCompanyWithRelated")
-            .WithSummary("A company with its contacts (first 100 by name, and their count).");
+            .WithSummary("A company with its contacts (first 100 by name) and deals (newest 100), and their counts.");
 
     private static async Task<Ok<Response>> HandleAsync(Guid companyId, OrgContext org, DbSession db, CancellationToken ct)
     {
@@ -39,6 +52,8 @@ internal static class GetCompanyWithRelated
         var company = await db.QuerySingleOrDefaultAsync<CompanyFields.Row>(GetSql, args, ct) ?? throw new NotFoundException("Company not found.");
         var contacts = (await db.QueryAsync<Contact>(ContactsSql, args, ct)).ToList();
         var count = contacts.Count < MaxContacts ? contacts.Count : await db.QuerySingleAsync<long>(CountSql, args, ct);
-        return TypedResults.Ok(new Response(company.Company, contacts, count));
+        var deals = (await db.QueryAsync<DealFields.Row>(DealsSql, args, ct)).Select(d => d.Deal).ToList();
+        var dealCount = deals.Count < MaxDeals ? deals.Count : await db.QuerySingleAsync<long>(DealCountSql, args, ct);
+        return TypedResults.Ok(new Response(company.Company, contacts, count, deals, dealCount));
     }
 }

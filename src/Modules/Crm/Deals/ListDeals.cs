@@ -1,0 +1,97 @@
+using System.Globalization;
+
+namespace OpsDash.Modules.Crm.Deals;
+
+/// <summary>
+/// getDealsPaginated: newest first with a keyset cursor over (created_at, id), so ties on the time
+/// never repeat or skip a row; filters by stage, status, owner, company, contact, amount range and a
+/// title prefix (the range form of 0040's contact search, for the index under RLS).
+/// </summary>
+internal static class ListDeals
+{
+    private const string CursorSort = "deals.created.desc";
+
+    public sealed record Query(
+        string? StageId, string? Status, string? OwnerUserId, string? CompanyId, string? ContactId,
+        string? MinAmount, string? MaxAmount, string? Search, string? Cursor, string? Limit);
+
+    public sealed record Page(IReadOnlyList<Deal> Items, string? NextCursor);
+
+    internal sealed class Validator : AbstractValidator<Query>
+    {
+        public Validator()
+        {
+            RuleFor(q => q.StageId).Must(BeGuid).WithMessage("stageId must be a stage id.");
+            RuleFor(q => q.Status).Must(s => s is null or "open" or "won" or "lost").WithMessage("status must be open, won or lost.");
+            RuleFor(q => q.OwnerUserId).Must(BeGuid).WithMessage("ownerUserId must be a user id.");
+            RuleFor(q => q.CompanyId).Must(BeGuid).WithMessage("companyId must be a company id.");
+            RuleFor(q => q.ContactId).Must(BeGuid).WithMessage("contactId must be a contact id.");
+            RuleFor(q => q.MinAmount).Must(BeAmount).WithMessage("minAmount must be a non-negative number.");
+            RuleFor(q => q.MaxAmount).Must(BeAmount).WithMessage("maxAmount must be a non-negative number.");
+            RuleFor(q => q.Search).MaximumLength(200);
+            RuleFor(q => q.Cursor).Must(c => c is null || SortCursor.Decode(c, CursorSort, timeKey: true) is not null)
+                .WithMessage("Cursor must be a value returned as nextCursor.");
+            RuleFor(q => q.Limit).PageLimit();
+        }
+
+        private static bool BeGuid(string? value) => value is null || Guid.TryParse(value, out _);
+
+        private static bool BeAmount(string? value) => value is null || Amount(value) is >= 0m;
+    }
+
+    private const string ListSql = DealFields.Select + """
+         where d.org_id = @OrgId and d.deleted_at is null
+           and (@StageId::uuid is null or d.stage_id = @StageId::uuid)
+           and (@Status::text is null or d.status = @Status::text)
+           and (@OwnerUserId::uuid is null or d.owner_user_id = @OwnerUserId::uuid)
+           and (@CompanyId::uuid is null or d.company_id = @CompanyId::uuid)
+           and (@ContactId::uuid is null or d.contact_id = @ContactId::uuid)
+           and (@MinAmount::numeric is null or d.amount >= @MinAmount::numeric)
+           and (@MaxAmount::numeric is null or d.amount <= @MaxAmount::numeric)
+           and (@Low::text is null or (d.title_key ~>=~ @Low::text and d.title_key ~<~ @High::text))
+           and (@AfterId::uuid is null or (d.created_at, d.id) < (@AfterTime::timestamptz, @AfterId::uuid))
+         order by d.created_at desc, d.id desc
+         limit @Take
+        """;
+
+    public static void Map(IEndpointRouteBuilder org) =>
+        org.MapGet("/deals", HandleAsync)
+            .Validate<Query>()
+            .WithName("ListDeals")
+            .WithSummary("Deals, newest first, with filters; cursor-paginated (pass nextCursor back).");
+
+    private static async Task<Ok<Page>> HandleAsync([AsParameters] Query query, OrgContext org, DbSession db, CancellationToken ct)
+    {
+        var limit = KeysetPaging.Limit(query.Limit);
+        var after = SortCursor.Decode(query.Cursor, CursorSort, timeKey: true);
+        var (low, high) = SortCursor.PrefixRange(query.Search);
+        var rows = (await db.QueryAsync<DealFields.Row>(
+            ListSql,
+            new
+            {
+                OrgId = org.Id,
+                StageId = Id(query.StageId),
+                query.Status,
+                OwnerUserId = Id(query.OwnerUserId),
+                CompanyId = Id(query.CompanyId),
+                ContactId = Id(query.ContactId),
+                MinAmount = Amount(query.MinAmount),
+                MaxAmount = Amount(query.MaxAmount),
+                Low = low,
+                High = high,
+                AfterId = after?.Id,
+                AfterTime = after?.Time,
+                Take = limit + 1,
+            },
+            ct)).ToList();
+
+        var items = rows.Take(limit).Select(r => r.Deal).ToList();
+        var next = rows.Count > limit ? new SortCursor(CursorSort, items[^1].Id, null, items[^1].CreatedAt).Encode() : null;
+        return TypedResults.Ok(new Page(items, next));
+    }
+
+    private static Guid? Id(string? value) => Guid.TryParse(value, out var id) ? id : null;
+
+    private static decimal? Amount(string? value) =>
+        decimal.TryParse(value, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var a) ? a : null;
+}
