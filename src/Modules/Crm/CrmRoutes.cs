@@ -1,4 +1,5 @@
 using OpsDash.Modules.Crm.Companies;
+using OpsDash.Modules.Crm.Companies.Enrichment;
 using OpsDash.Modules.Crm.Contacts;
 using OpsDash.Modules.Crm.CustomFields;
 using OpsDash.SharedKernel.Http;
@@ -26,6 +27,8 @@ internal static class CrmRoutes
         CreateCompany.Map(companies);
         UpdateCompany.Map(companies);
         DeleteCompany.Map(companies);
+        EnrichCompany.Map(companies);
+        GetCompanyEnrichment.Map(companies);
         ListCustomFields.Map(companies);
         CreateCustomField.Map(companies);
         DeleteCustomField.Map(companies);
