@@ -11,7 +11,7 @@ internal static class ClearbitMapping
     public static Enriched Map(JsonElement company)
     {
         var industry = Text(company, "category", "industry") ?? Text(company, "category", "sector");
-        var employees = Number(company, "metrics", "employees") ?? LowerBound(Text(company, "metrics", "employeesRange"));
+        var employees = Number(company, "metrics", "employees") ?? FromRange(Text(company, "metrics", "employeesRange"));
         return new Enriched("clearbit", "found", Clip(industry, 100), SizeOf(employees), new Dictionary<string, object?>
         {
             ["name"] = Clip(Text(company, "name"), 200),
@@ -39,17 +39,22 @@ internal static class ClearbitMapping
         _ => "5001+",
     };
 
-    // Clearbit's ranges read "51-250", "1K-5K", "100K+".
-    private static long? LowerBound(string? range)
+    // Clearbit's ranges read "51-250", "1K-5K", "100K+"; their midpoint falls in the matching bucket of ours.
+    private static long? FromRange(string? range)
     {
-        var low = range?.Split('-', '+')[0].Trim();
-        if (string.IsNullOrEmpty(low))
+        var bounds = range?.Split('-', StringSplitOptions.TrimEntries).Select(b => Count(b.TrimEnd('+'))).ToList();
+        return bounds switch
         {
-            return null;
-        }
+            [{ } only] => only,
+            [{ } low, { } high] => (low + high) / 2,
+            _ => null,
+        };
+    }
 
-        var thousands = low.EndsWith('K') || low.EndsWith('k');
-        return long.TryParse(thousands ? low[..^1] : low, NumberStyles.None, CultureInfo.InvariantCulture, out var n) ? (thousands ? n * 1000 : n) : null;
+    private static long? Count(string text)
+    {
+        var thousands = text.EndsWith('K') || text.EndsWith('k');
+        return long.TryParse(thousands ? text[..^1] : text, NumberStyles.None, CultureInfo.InvariantCulture, out var n) ? (thousands ? n * 1000 : n) : null;
     }
 
     private static JsonElement? At(JsonElement root, string[] path)
