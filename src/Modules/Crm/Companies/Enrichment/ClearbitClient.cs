@@ -46,8 +46,11 @@ internal sealed class ClearbitClient(OutboundHttp http, ClearbitOptions options)
             switch (response.StatusCode)
             {
                 case HttpStatusCode.OK:
-                    var body = await response.Content.ReadAsStringAsync(ct);
-                    return ClearbitMapping.Map(JsonDocument.Parse(body).RootElement);
+                    using (var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync(ct)))
+                    {
+                        return ClearbitMapping.Map(body.RootElement);
+                    }
+
                 case HttpStatusCode.NotFound:
                     return Enriched.NotFound;
                 case HttpStatusCode.Accepted or HttpStatusCode.TooManyRequests or HttpStatusCode.RequestTimeout:
