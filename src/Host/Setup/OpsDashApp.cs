@@ -7,6 +7,7 @@ using OpsDash.Host.Schedules;
 using OpsDash.Host.Setup.OpenApi;
 using OpsDash.SharedKernel.Database;
 using OpsDash.SharedKernel.Email;
+using OpsDash.SharedKernel.Outbound;
 using OpsDash.SharedKernel.Http;
 using OpsDash.SharedKernel.Jobs;
 using OpsDash.SharedKernel.Modules;
@@ -41,6 +42,7 @@ public static class OpsDashApp
         services.AddOpsDashJobs(configuration);
         services.AddOpsDashSchedules(configuration);
         services.AddOpsDashEmail(configuration, RepositoryRoot.Find());
+        services.AddOpsDashOutbound(configuration);
         services.AddSingleton(TimeProvider.System);
         services.AddOpsDashProblemDetails();
         services.AddOpsDashAuthentication(jwt);

@@ -1,5 +1,7 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using OpsDash.Modules.Crm.Companies.Enrichment;
+using OpsDash.SharedKernel.Jobs;
 using OpsDash.SharedKernel.Modules;
 
 namespace OpsDash.Modules.Crm;
@@ -7,8 +9,13 @@ namespace OpsDash.Modules.Crm;
 /// <summary>CRM: contacts, companies and their custom fields (leads, deals and quotes follow).</summary>
 public sealed class CrmModule : IModule
 {
-    public void AddServices(IServiceCollection services, IConfiguration configuration) =>
+    public void AddServices(IServiceCollection services, IConfiguration configuration)
+    {
         services.AddValidatorsFromAssemblyOf<CrmModule>();
+        services.AddSingleton(configuration.GetSection(ClearbitOptions.SectionName).Get<ClearbitOptions>() ?? new ClearbitOptions());
+        services.AddSingleton<ClearbitClient>();
+        services.AddJobHandler<EnrichCompanyJob, EnrichCompanyHandler>();
+    }
 
     public void AddRoutes(IEndpointRouteBuilder app) => CrmRoutes.Map(app);
 }

@@ -1,5 +1,6 @@
 using OpsDash.Modules.Crm.Companies;
 using OpsDash.Modules.Crm.Activities;
+using OpsDash.Modules.Crm.Companies.Enrichment;
 using OpsDash.Modules.Crm.Contacts;
 using OpsDash.Modules.Crm.CustomFields;
 using OpsDash.Modules.Crm.Deals;
@@ -30,6 +31,8 @@ internal static class CrmRoutes
         CreateCompany.Map(companies);
         UpdateCompany.Map(companies);
         DeleteCompany.Map(companies);
+        EnrichCompany.Map(companies);
+        GetCompanyEnrichment.Map(companies);
         ListCustomFields.Map(companies);
         CreateCustomField.Map(companies);
         DeleteCustomField.Map(companies);

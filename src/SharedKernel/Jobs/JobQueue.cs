@@ -15,6 +15,10 @@ public sealed class JobQueue(DbSession db)
         select jobs.enqueue(@Kind, @Args::jsonb, @Queue, @Priority, @MaxAttempts, @RunAt, @UniqueKey)
         """;
 
+    private const string EnqueueUniqueSql = """
+        select id, created from jobs.enqueue_unique(@Kind, @Args::jsonb, @Queue, @Priority, @MaxAttempts, @UniqueKey)
+        """;
+
     internal static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
     /// <summary>Queues a job due now. Returns its id, or null when <see cref="JobOptions.UniqueKey"/> matched a pending job.</summary>
@@ -26,6 +30,25 @@ public sealed class JobQueue(DbSession db)
     public Task<long?> ScheduleAsync<TArgs>(TArgs args, DateTimeOffset runAt, JobOptions? options = null, CancellationToken ct = default)
         where TArgs : IJobArgs =>
         InsertAsync(args, options, runAt, ct);
+
+    /// <summary>
+    /// Queues a job due now under <paramref name="uniqueKey"/>, or finds the pending (available, running or
+    /// retryable) job of the same kind and org holding that key: either way the id a client can follow.
+    /// </summary>
+    public async Task<UniqueJob> EnqueueUniqueAsync<TArgs>(TArgs args, string uniqueKey, JobOptions? options = null, CancellationToken ct = default)
+        where TArgs : IJobArgs
+    {
+        options ??= new JobOptions();
+        return await db.QuerySingleAsync<UniqueJob>(EnqueueUniqueSql, new
+        {
+            TArgs.Kind,
+            Args = JsonSerializer.Serialize(args, Json),
+            options.Queue,
+            options.Priority,
+            options.MaxAttempts,
+            UniqueKey = uniqueKey,
+        }, ct);
+    }
 
     private Task<long?> InsertAsync<TArgs>(TArgs args, JobOptions? options, DateTimeOffset? runAt, CancellationToken ct)
         where TArgs : IJobArgs =>
@@ -47,3 +70,6 @@ public sealed class JobQueue(DbSession db)
         }, ct);
     }
 }
+
+/// <summary>The job that holds a unique key: <see cref="Created"/> is false when it was already pending.</summary>
+public sealed record UniqueJob(long Id, bool Created);

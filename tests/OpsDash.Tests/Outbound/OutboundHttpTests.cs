@@ -1,0 +1,128 @@
+using Microsoft.AspNetCore.Http;
+using OpsDash.SharedKernel.Outbound;
+
+namespace OpsDash.Tests.Outbound;
+
+/// <summary>The kernel's outbound client: the address check on what is dialled, the allow-list, no redirects, timeout and size cap.</summary>
+public sealed class OutboundHttpTests : IAsyncLifetime
+{
+    private FakeHttpServer _server = null!;
+
+    public async Task InitializeAsync() => _server = await FakeHttpServer.StartAsync(async context =>
+    {
+        switch (context.Request.Path.Value)
+        {
+            case "/redirect":
+                context.Response.Redirect("http://169.254.169.254/latest/meta-data/");
+                break;
+            case "/big":
+                await context.Response.Body.WriteAsync(new byte[64 * 1024]);
+                break;
+            case "/slow":
+                await Task.Delay(3000, context.RequestAborted);
+                break;
+            default:
+                await context.Response.WriteAsync("hello");
+                break;
+        }
+    });
+
+    public async Task DisposeAsync() => await _server.DisposeAsync();
+
+    [Theory]
+    [InlineData("127.0.0.1")]
+    [InlineData("localhost")]
+    [InlineData("[::ffff:127.0.0.1]")]
+    [InlineData("[::1]")]
+    public async Task Loopback_is_refused_by_address_and_by_name_without_the_allow_list(string host)
+    {
+        using var http = new OutboundHttp(new OutboundOptions());
+
+        var error = await Assert.ThrowsAsync<HttpRequestException>(() => GetAsync(http, $"http://{host}:{_server.Port}/"));
+
+        Assert.IsType<OutboundAddressRefusedException>(error.InnerException);
+    }
+
+    [Theory]
+    [InlineData("http://10.0.0.1/")]
+    [InlineData("http://169.254.169.254/latest/meta-data/")]
+    [InlineData("http://[fd00:ec2::254]/")]
+    [InlineData("http://100.100.100.200/")]
+    [InlineData("http://192.168.1.1:8080/")]
+    [InlineData("http://0.0.0.0/")]
+    public async Task Private_link_local_and_metadata_addresses_are_refused_before_dialling(string url)
+    {
+        using var http = new OutboundHttp(new OutboundOptions());
+
+        var error = await Assert.ThrowsAsync<HttpRequestException>(() => GetAsync(http, url));
+
+        Assert.IsType<OutboundAddressRefusedException>(error.InnerException);
+    }
+
+    [Fact]
+    public async Task An_allow_listed_endpoint_is_reached_and_only_that_port()
+    {
+        using var http = new OutboundHttp(new OutboundOptions { AllowedEndpoints = [_server.Endpoint] });
+
+        using var response = await GetAsync(http, $"http://127.0.0.1:{_server.Port}/");
+
+        Assert.Equal("hello", await response.Content.ReadAsStringAsync());
+        var other = await Assert.ThrowsAsync<HttpRequestException>(() => GetAsync(http, $"http://127.0.0.1:{_server.Port + 1}/"));
+        Assert.IsType<OutboundAddressRefusedException>(other.InnerException);
+    }
+
+    [Fact]
+    public async Task A_redirect_is_returned_not_followed()
+    {
+        using var http = new OutboundHttp(new OutboundOptions { AllowedEndpoints = [_server.Endpoint] });
+
+        using var response = await GetAsync(http, $"http://127.0.0.1:{_server.Port}/redirect");
+
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task An_answer_over_the_size_cap_is_refused()
+    {
+        using var http = new OutboundHttp(new OutboundOptions { AllowedEndpoints = [_server.Endpoint], MaxResponseBytes = 16 * 1024 });
+
+        await Assert.ThrowsAsync<HttpRequestException>(() => GetAsync(http, $"http://127.0.0.1:{_server.Port}/big"));
+    }
+
+    [Fact]
+    public async Task A_slow_answer_times_out()
+    {
+        using var http = new OutboundHttp(new OutboundOptions { AllowedEndpoints = [_server.Endpoint], Timeout = TimeSpan.FromMilliseconds(300) });
+
+        await Assert.ThrowsAsync<TaskCanceledException>(() => GetAsync(http, $"http://127.0.0.1:{_server.Port}/slow"));
+    }
+
+    [Theory]
+    [InlineData("127.0.0.1", true)]
+    [InlineData("10.1.2.3", true)]
+    [InlineData("172.31.255.255", true)]
+    [InlineData("172.32.0.1", false)]
+    [InlineData("192.168.0.1", true)]
+    [InlineData("100.64.0.1", true)]
+    [InlineData("100.128.0.1", false)]
+    [InlineData("169.254.169.254", true)]
+    [InlineData("224.0.0.1", true)]
+    [InlineData("255.255.255.255", true)]
+    [InlineData("0.0.0.0", true)]
+    [InlineData("::", true)]
+    [InlineData("::1", true)]
+    [InlineData("::ffff:127.0.0.1", true)]
+    [InlineData("::ffff:10.0.0.1", true)]
+    [InlineData("::ffff:93.184.216.34", false)]
+    [InlineData("64:ff9b::a9fe:a9fe", true)]
+    [InlineData("fe80::1", true)]
+    [InlineData("fd00:ec2::254", true)]
+    [InlineData("ff02::1", true)]
+    [InlineData("93.184.216.34", false)]
+    [InlineData("2606:2800:220:1:248:1893:25c8:1946", false)]
+    public void The_guard_knows_which_addresses_are_not_public(string address, bool blocked) =>
+        Assert.Equal(blocked, AddressGuard.IsBlocked(IPAddress.Parse(address)));
+
+    private static Task<HttpResponseMessage> GetAsync(OutboundHttp http, string url) =>
+        http.SendAsync(new HttpRequestMessage(HttpMethod.Get, url), CancellationToken.None);
+}
