@@ -1,5 +1,5 @@
-using OpsDash.Modules.Crm.Companies;
 using OpsDash.Modules.Crm.Activities;
+using OpsDash.Modules.Crm.Companies;
 using OpsDash.Modules.Crm.Companies.Enrichment;
 using OpsDash.Modules.Crm.Contacts;
 using OpsDash.Modules.Crm.CustomFields;
