@@ -1,5 +1,6 @@
 using OpsDash.Modules.Crm.Companies;
 using OpsDash.Modules.Crm.Contacts;
+using OpsDash.Modules.Crm.Contacts.Import;
 using OpsDash.Modules.Crm.CustomFields;
 using OpsDash.SharedKernel.Http;
 
@@ -17,6 +18,7 @@ internal static class CrmRoutes
         DeleteContact.Map(contacts);
         BulkUpdateContacts.Map(contacts);
         BulkDeleteContacts.Map(contacts);
+        ImportContacts.Map(contacts);
 
         var companies = api.MapOrgGroup().WithTag("Companies", "CRM companies and their custom fields.");
         ListCompanyPicker.Map(companies);
