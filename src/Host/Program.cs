@@ -12,6 +12,11 @@ if (args.FirstOrDefault() == "migrate")
     return await MigrateCommand.RunAsync(builder.Configuration, args.Skip(1).ToArray());
 }
 
+if (args.FirstOrDefault() == "seed")
+{
+    return await SeedCommand.RunAsync(builder.Configuration, args.Skip(1).ToArray());
+}
+
 var app = await OpsDashApp.BuildAsync(builder);
 await app.RunAsync();
 return 0;

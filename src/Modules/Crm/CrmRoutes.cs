@@ -2,6 +2,7 @@ using OpsDash.Modules.Crm.Activities;
 using OpsDash.Modules.Crm.Companies;
 using OpsDash.Modules.Crm.Companies.Enrichment;
 using OpsDash.Modules.Crm.Contacts;
+using OpsDash.Modules.Crm.Contacts.Import;
 using OpsDash.Modules.Crm.CustomFields;
 using OpsDash.Modules.Crm.Deals;
 using OpsDash.Modules.Crm.Pipeline;
@@ -22,6 +23,7 @@ internal static class CrmRoutes
         DeleteContact.Map(contacts);
         BulkUpdateContacts.Map(contacts);
         BulkDeleteContacts.Map(contacts);
+        ImportContacts.Map(contacts);
 
         var companies = api.MapOrgGroup().WithTag("Companies", "CRM companies and their custom fields.");
         ListCompanyPicker.Map(companies);

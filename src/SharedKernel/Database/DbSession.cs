@@ -80,6 +80,20 @@ public sealed class DbSession : IAsyncDisposable
         RunAsync(c => c.ExecuteScalarAsync<T>(Command(sql, param, ct)), ct);
 
     /// <summary>
+    /// Binary <c>COPY ... FROM STDIN</c> in this unit of work's transaction (bulk loads into a staging
+    /// table); <paramref name="write"/> writes the rows. Returns the number of rows copied.
+    /// </summary>
+    public Task<ulong> CopyInAsync(string copySql, Func<NpgsqlBinaryImporter, Task> write, CancellationToken ct = default) =>
+        RunAsync(
+            async c =>
+            {
+                await using var importer = await c.BeginBinaryImportAsync(copySql, ct);
+                await write(importer);
+                return await importer.CompleteAsync(ct);
+            },
+            ct);
+
+    /// <summary>
     /// Commits the open transaction, if any. Throws when PostgreSQL rolled it back instead (a statement
     /// failed earlier and the error was swallowed), so that is never reported as success.
     /// </summary>

@@ -6,6 +6,11 @@ public sealed class RowLevelSecurityTests(OpsDashFactory factory) : IClassFixtur
     // Global reference data every caller may read (plans and what they allow).
     private static readonly string[] ReferenceTables = ["organizations.plans", "organizations.features", "organizations.plan_limits"];
 
+    // COPY FROM is refused on a table with RLS (PostgreSQL 15), so the CSV import's unlogged staging
+    // table has none; the app may only INSERT into it, and reads its own import's rows through
+    // SECURITY DEFINER functions (0043; ContactImportTests checks another org's rows stay unseen).
+    private static readonly string[] CopyStagingTables = ["crm.contact_import_rows"];
+
     private const string ModuleTablesSql = """
         select n.nspname || '.' || c.relname
           from pg_class c join pg_namespace n on n.oid = c.relnamespace
@@ -29,7 +34,7 @@ public sealed class RowLevelSecurityTests(OpsDashFactory factory) : IClassFixtur
                and not (c.relrowsecurity and c.relforcerowsecurity)
             """);
 
-        Assert.Empty(unprotected);
+        Assert.Empty(unprotected.Except(CopyStagingTables));
         Assert.NotEmpty(await owner.QueryAsync<string>(ModuleTablesSql));
     }
 

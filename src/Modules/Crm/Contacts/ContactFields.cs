@@ -87,6 +87,9 @@ internal static partial class ContactFields
         return changed;
     }
 
+    /// <summary>An email already in the stored form (<see cref="Email"/>) that ck_contacts_email accepts.</summary>
+    public static bool IsStoredEmail(string email) => email.Length <= 254 && StoredEmail().IsMatch(email);
+
     public static IRuleBuilderOptions<T, string?> ContactEmail<T>(this IRuleBuilder<T, string?> rule) =>
         rule.Must(e => Email(e) is not { } n || (n.Length <= 254 && StoredEmail().IsMatch(n)))
             .WithMessage("Email must look like name@example.com, without spaces, at most 254 characters.");

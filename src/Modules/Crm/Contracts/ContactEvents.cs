@@ -23,3 +23,14 @@ public sealed record ContactUpdated(
 {
     public static string EventType => "contact.updated";
 }
+
+/// <summary>
+/// A CSV import finished: one event per import with its counts, not one <see cref="ContactCreated"/>
+/// or <see cref="ContactUpdated"/> per row (an import of 100,000 rows would queue 100,000 jobs per
+/// subscriber). A consumer that needs the rows lists the org's contacts updated since <c>ImportedAt</c>.
+/// </summary>
+public sealed record ContactsImported(
+    Guid ImportId, Guid? ActorUserId, int Created, int Updated, int Unchanged, int Skipped, DateTimeOffset ImportedAt) : IIntegrationEvent
+{
+    public static string EventType => "contacts.imported";
+}

@@ -1,0 +1,103 @@
+using System.Diagnostics;
+using Dapper;
+using Npgsql;
+using OpsDash.Host.Database;
+
+namespace OpsDash.Host.Setup;
+
+/// <summary>
+/// <c>./run.sh seed (--email ADDRESS | --org SLUG) [--contacts N] [--companies N] | --demo</c>: fills an
+/// org with generated CRM data as the owner role, set-based in SQL (0044), after migrating. <c>--email</c>
+/// picks the user's personal org; <c>--demo</c> is a small set (60 contacts, 12 companies, half of them
+/// owned by that user) so every screen has data. Seeding again adds only what is missing.
+/// </summary>
+public static class SeedCommand
+{
+    private const string OrgBySlugSql = """
+        select o.id as OrgId,
+               (select m.user_id from members.org_members m where m.org_id = o.id and m.role = 'owner' order by m.created_at limit 1) as OwnerUserId
+          from organizations.organizations o
+         where o.slug = @Slug and o.deleted_at is null
+        """;
+
+    private const string OrgByEmailSql = """
+        select o.id as OrgId, u.id as OwnerUserId
+          from auth.users u
+          join organizations.organizations o on o.billing_owner_user_id = u.id and o.type = 'personal' and o.deleted_at is null
+         where u.email = lower(@Email)
+        """;
+
+    // One step per seeded area, in order; a later part of the CRM (deals: crm.seed_deals) adds its call here.
+    private static readonly string[] Steps =
+    [
+        "select companies, contacts from crm.seed_contacts_and_companies(@OrgId, @Contacts, @Companies, @OwnerUserId)",
+    ];
+
+    public sealed record Options(string? Email, string? Slug, int Contacts, int Companies);
+
+    public static async Task<int> RunAsync(IConfiguration configuration, string[] args)
+    {
+        using var loggerFactory = LoggerFactory.Create(b => b.AddSimpleConsole(o => o.SingleLine = true));
+        var logger = loggerFactory.CreateLogger("seed");
+        if (Parse(args) is not { } options)
+        {
+            Console.Error.WriteLine("Usage: seed (--email ADDRESS | --org SLUG) [--contacts N] [--companies N] [--demo]");
+            return 2;
+        }
+
+        var settings = configuration.GetSection("Database").Get<DatabaseSettings>() ?? new DatabaseSettings();
+        DatabaseBootstrap.Server? server = null;
+        try
+        {
+            server = await DatabaseBootstrap.StartAsync(settings, logger);
+            await new MigrationRunner(server.Owner, settings.ResolveScriptsPath(), logger).MigrateAsync(dryRun: false);
+            return await SeedAsync(server.Owner, options, Console.Out) ? 0 : 1;
+        }
+        finally
+        {
+            if (server?.Embedded is { } embedded && settings.Embedded.StopOnShutdown)
+            {
+                await embedded.StopAsync();
+            }
+        }
+    }
+
+    /// <summary>Seeds the org <paramref name="options"/> names; false when there is no such org.</summary>
+    public static async Task<bool> SeedAsync(string ownerConnectionString, Options options, TextWriter output)
+    {
+        await using var connection = new NpgsqlConnection(ownerConnectionString);
+        await connection.OpenAsync();
+        var target = await connection.QuerySingleOrDefaultAsync<(Guid OrgId, Guid OwnerUserId)?>(
+            options.Email is not null ? OrgByEmailSql : OrgBySlugSql, new { options.Email, options.Slug });
+        if (target is not { } org)
+        {
+            await output.WriteLineAsync($"No such org: {options.Email ?? options.Slug}.");
+            return false;
+        }
+
+        var clock = Stopwatch.StartNew();
+        await using var tx = await connection.BeginTransactionAsync();
+        foreach (var step in Steps)
+        {
+            var counts = await connection.QuerySingleAsync(
+                new CommandDefinition(step, new { org.OrgId, options.Contacts, options.Companies, org.OwnerUserId }, tx, commandTimeout: 0));
+            await output.WriteLineAsync($"  {string.Join(", ", ((IDictionary<string, object>)counts).Select(c => $"{c.Value} {c.Key}"))}");
+        }
+
+        await tx.CommitAsync();
+        await connection.ExecuteAsync(new CommandDefinition("analyze crm.companies; analyze crm.contacts", commandTimeout: 0));
+        await output.WriteLineAsync($"Seeded org {org.OrgId} in {clock.Elapsed.TotalSeconds:F1} s.");
+        return true;
+    }
+
+    private static Options? Parse(string[] args)
+    {
+        string? Value(string name) => Array.IndexOf(args, name) is var i and >= 0 && i + 1 < args.Length ? args[i + 1] : null;
+        int Count(string name, int fallback) => Value(name) is { } v && int.TryParse(v, out var n) && n >= 0 ? n : fallback;
+
+        var demo = args.Contains("--demo");
+        var options = new Options(
+            Value("--email"), Value("--org"), Count("--contacts", demo ? 60 : 1_000_000), Count("--companies", demo ? 12 : 50_000));
+        return options.Email is null == (options.Slug is null) ? null : options;
+    }
+}

@@ -1,0 +1,40 @@
+using OpsDash.Host.Setup;
+
+namespace OpsDash.Tests.Crm;
+
+/// <summary><c>./run.sh seed</c>: fills the named org (small numbers here) and adds only what is missing when run again.</summary>
+public sealed class SeedCommandTests(OpsDashFactory factory) : IClassFixture<OpsDashFactory>
+{
+    [Fact]
+    public async Task Seed_fills_the_org_with_contacts_linked_to_companies_and_is_repeatable()
+    {
+        var set = await factory.CreateOrgWithRolesAsync();
+        var other = await factory.CreateStrangerAsync();
+
+        Assert.True(await SeedCommand.SeedAsync(factory.OwnerConnectionString, new SeedCommand.Options(null, set.Org.Slug, 30, 5), TextWriter.Null));
+        Assert.True(await SeedCommand.SeedAsync(factory.OwnerConnectionString, new SeedCommand.Options(null, set.Org.Slug, 40, 5), TextWriter.Null));
+
+        Assert.Equal(40, await factory.LiveContactsAsync(set.Org.Id));
+        Assert.Equal(5, await factory.ScalarAsync<long>("select count(*) from crm.companies where org_id = @Id", new { set.Org.Id }));
+        Assert.Equal(13, await factory.ScalarAsync<long>("select count(*) from crm.contacts where org_id = @Id and company_id is not null", new { set.Org.Id }));
+        Assert.Equal(20, await factory.ScalarAsync<long>("select count(*) from crm.contacts where org_id = @Id and owner_user_id = @OwnerId", new { set.Org.Id, OwnerId = set.Owner.Id }));
+        Assert.Equal(0, await factory.LiveContactsAsync(other.Org.Id));
+
+        // What the app shows: the list endpoint reads the seeded rows under RLS.
+        var list = await (await set.Member.Client.GetAsync($"{CrmApi.Contacts(set.Org.Slug)}?limit=50")).JsonAsync();
+        Assert.Equal(40, list.GetProperty("items").GetArrayLength());
+    }
+
+    [Fact]
+    public async Task Demo_seed_goes_to_the_users_personal_org()
+    {
+        var user = await factory.SignUpAsync("demo");
+        var personal = await factory.ScalarAsync<Guid>(
+            "select id from organizations.organizations where billing_owner_user_id = @Id and type = 'personal'", new { user.Id });
+
+        Assert.True(await SeedCommand.SeedAsync(factory.OwnerConnectionString, new SeedCommand.Options(user.Email, null, 60, 12), TextWriter.Null));
+        Assert.False(await SeedCommand.SeedAsync(factory.OwnerConnectionString, new SeedCommand.Options("nobody@example.test", null, 1, 1), TextWriter.Null));
+
+        Assert.Equal(60, await factory.LiveContactsAsync(personal));
+    }
+}
