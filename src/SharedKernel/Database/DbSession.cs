@@ -83,12 +83,12 @@ public sealed class DbSession : IAsyncDisposable
     /// Binary <c>COPY ... FROM STDIN</c> in this unit of work's transaction (bulk loads into a staging
     /// table); <paramref name="write"/> writes the rows. Returns the number of rows copied.
     /// </summary>
-    public Task<ulong> CopyInAsync(string copySql, Func<NpgsqlBinaryImporter, Task> write, CancellationToken ct = default) =>
+    public Task<ulong> CopyInAsync(string copySql, Func<CopyRowWriter, Task> write, CancellationToken ct = default) =>
         RunAsync(
             async c =>
             {
                 await using var importer = await c.BeginBinaryImportAsync(copySql, ct);
-                await write(importer);
+                await write(new CopyRowWriter(importer, ct));
                 return await importer.CompleteAsync(ct);
             },
             ct);

@@ -143,7 +143,11 @@ public sealed class FailClosedTests(OpsDashFactory factory) : IClassFixture<OpsD
         var request = new HttpRequestMessage(new HttpMethod(method), path);
         if (method is "POST" or "PUT" or "PATCH")
         {
-            request.Content = new StringContent("{}", Encoding.UTF8, "application/json");
+            // The content type the endpoint accepts (routing answers any other with 415 before authentication).
+            var accepts = endpoint.Metadata.GetMetadata<Microsoft.AspNetCore.Http.Metadata.IAcceptsMetadata>()?.ContentTypes;
+            request.Content = accepts is [var contentType, ..] && contentType != "application/json"
+                ? new StringContent("a\n", Encoding.UTF8, contentType)
+                : new StringContent("{}", Encoding.UTF8, "application/json");
         }
 
         return request;

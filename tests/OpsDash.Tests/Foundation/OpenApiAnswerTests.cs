@@ -17,7 +17,7 @@ public sealed class OpenApiAnswerTests(OpsDashFactory factory) : IClassFixture<O
     public async Task Calls_without_a_token_get_documented_answers()
     {
         await ProbeAsync(
-            factory.CreateClient(), _ => true, e => e.BodyType is null ? null : Json("{"),
+            factory.CreateClient(), _ => true, e => e.BodyType is null ? null : RawBody(e) ?? Json("{"),
             (e, status, _) => Assert.True(e.IsAnonymous || status == 401, $"{e}: {status} without a token"));
     }
 
@@ -26,7 +26,7 @@ public sealed class OpenApiAnswerTests(OpsDashFactory factory) : IClassFixture<O
     {
         var user = await factory.SignUpAsync("openapi");
         await ProbeAsync(
-            user.Client, e => e.IsOrgScoped, e => e.BodyType is null ? null : Json("{}"),
+            user.Client, e => e.IsOrgScoped, e => e.BodyType is null ? null : RawBody(e) ?? Json("{}"),
             (e, status, error) => Assert.True(status == 404 && error == ErrorCodes.NotFound, $"{e}: {status} {error}"));
     }
 
@@ -35,10 +35,10 @@ public sealed class OpenApiAnswerTests(OpsDashFactory factory) : IClassFixture<O
     {
         var user = await factory.SignUpAsync("openapi");
         await ProbeAsync(
-            user.Client, e => e.BodyType is not null, _ => Json("{\"email\": "),
+            user.Client, e => e.BodyType is not null && RawBody(e) is null, _ => Json("{\"email\": "),
             (e, status, error) => Assert.True(status == 400 && error == ErrorCodes.ValidationError, $"{e}: {status} {error}"));
         await ProbeAsync(
-            user.Client, e => e.BodyType is not null, _ => new StringContent("{}", Encoding.UTF8, "text/plain"),
+            user.Client, e => e.BodyType is not null && RawBody(e) is null, _ => new StringContent("{}", Encoding.UTF8, "text/plain"),
             (e, status, error) => Assert.True(status == 415 && error == ErrorCodes.UnsupportedMediaType, $"{e}: {status} {error}"));
     }
 
@@ -159,6 +159,13 @@ public sealed class OpenApiAnswerTests(OpsDashFactory factory) : IClassFixture<O
             response.Content?["application/problem+json"].Examples?.ContainsKey(error) == true,
             $"{endpoint} answered {status} {error}, documented: {response.Description}");
     }
+
+    // An endpoint that reads a raw body (CSV import) gets one of the type it accepts: routing answers
+    // any other type with 415 before authentication, and the org is resolved before the body is read.
+    private static StringContent? RawBody(ApiEndpoint endpoint) =>
+        endpoint.Endpoint.Metadata.GetMetadata<Microsoft.AspNetCore.Http.Metadata.IAcceptsMetadata>()?.ContentTypes is [var type, ..] && type != "application/json"
+            ? new StringContent("firstName\nAda\n", Encoding.UTF8, type)
+            : null;
 
     private static StringContent Json(string text) => new(text, Encoding.UTF8, "application/json");
 }

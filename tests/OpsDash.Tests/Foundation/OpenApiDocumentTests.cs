@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Http.Metadata;
 using Microsoft.OpenApi;
 using OpsDash.SharedKernel.Errors;
 
@@ -58,6 +59,15 @@ public sealed class OpenApiDocumentTests(OpsDashFactory factory) : IClassFixture
             if (endpoint.BodyType is not { } type)
             {
                 Assert.True(body is null, $"{endpoint}: documents a body it does not read");
+                continue;
+            }
+
+            var contentTypes = endpoint.Endpoint.Metadata.GetMetadata<IAcceptsMetadata>()!.ContentTypes;
+            if (type == typeof(string) && !contentTypes.Contains("application/json"))
+            {
+                // A raw body (CSV import): documented with the content types it accepts, as text.
+                Assert.True(contentTypes.All(c => body?.Content?.ContainsKey(c) == true), $"{endpoint}: body not documented as {string.Join(", ", contentTypes)}");
+                Assert.All(contentTypes, c => Assert.Equal(JsonSchemaType.String, body!.Content![c].Schema!.Type));
                 continue;
             }
 

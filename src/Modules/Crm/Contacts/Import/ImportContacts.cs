@@ -3,8 +3,6 @@ using Microsoft.AspNetCore.Http.Metadata;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using Npgsql;
-using NpgsqlTypes;
 using OpsDash.Modules.Crm.Contracts;
 
 namespace OpsDash.Modules.Crm.Contacts.Import;
@@ -113,7 +111,7 @@ internal static class ImportContacts
                 throw new ValidationFailedException("file", headerError);
             }
 
-            await db.CopyInAsync(CopySql, importer => StageAsync(csv, importer, importId, org.Id, OnErrors, ct), ct);
+            await db.CopyInAsync(CopySql, rows => StageAsync(csv, rows, importId, org.Id, OnErrors), ct);
         }
         catch (CsvFormatException e)
         {
@@ -146,7 +144,7 @@ internal static class ImportContacts
     }
 
     private static async Task StageAsync(
-        ContactCsv csv, NpgsqlBinaryImporter importer, Guid importId, Guid orgId, Action<List<ContactCsvError>> onErrors, CancellationToken ct)
+        ContactCsv csv, CopyRowWriter rows, Guid importId, Guid orgId, Action<List<ContactCsvError>> onErrors)
     {
         while (await csv.ReadAsync() is (true, var row, var rowErrors))
         {
@@ -156,29 +154,19 @@ internal static class ImportContacts
                 continue;
             }
 
-            await importer.StartRowAsync(ct);
-            await importer.WriteAsync(importId, NpgsqlDbType.Uuid, ct);
-            await importer.WriteAsync(row.Row, NpgsqlDbType.Integer, ct);
-            await importer.WriteAsync(orgId, NpgsqlDbType.Uuid, ct);
-            await importer.WriteAsync(Guid.CreateVersion7(), NpgsqlDbType.Uuid, ct);
-            await importer.WriteAsync(row.FirstName, NpgsqlDbType.Text, ct);
-            await WriteTextAsync(importer, row.LastName, ct);
-            await WriteTextAsync(importer, row.Email, ct);
-            await WriteTextAsync(importer, row.Phone, ct);
-            await WriteTextAsync(importer, row.Title, ct);
-            if (row.Tags is null)
-            {
-                await importer.WriteNullAsync(ct);
-            }
-            else
-            {
-                await importer.WriteAsync(row.Tags, NpgsqlDbType.Array | NpgsqlDbType.Text, ct);
-            }
+            await rows.StartRowAsync();
+            await rows.WriteAsync(importId);
+            await rows.WriteAsync(row.Row);
+            await rows.WriteAsync(orgId);
+            await rows.WriteAsync(Guid.CreateVersion7());
+            await rows.WriteAsync(row.FirstName);
+            await rows.WriteAsync(row.LastName);
+            await rows.WriteAsync(row.Email);
+            await rows.WriteAsync(row.Phone);
+            await rows.WriteAsync(row.Title);
+            await rows.WriteAsync(row.Tags);
         }
     }
-
-    private static Task WriteTextAsync(NpgsqlBinaryImporter importer, string? value, CancellationToken ct) =>
-        value is null ? importer.WriteNullAsync(ct) : importer.WriteAsync(value, NpgsqlDbType.Text, ct);
 
     // map=<header>=<field>, repeatable; the last '=' separates them (a header may hold one).
     private static Dictionary<string, string> Mapping(string[]? map)
