@@ -40,6 +40,14 @@ internal static partial class ContactFields
           left join crm.companies co on co.org_id = c.org_id and co.id = c.company_id and co.deleted_at is null
         """;
 
+    // The row a write returned (a CTE named c with crm.contacts' columns), shaped as Select shapes it.
+    public const string FromWritten = "\n" + """
+        select c.id, c.first_name, c.last_name, c.email, c.phone, c.title, c.company_id, co.name as company_name,
+               c.owner_user_id, c.tags, c.created_at, c.updated_at
+          from c
+          left join crm.companies co on co.org_id = c.org_id and co.id = c.company_id
+        """;
+
     public static string? Email(string? email) => string.IsNullOrWhiteSpace(email) ? null : email.Trim().ToLowerInvariant();
 
     public static string? Text(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();

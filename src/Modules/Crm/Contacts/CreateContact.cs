@@ -27,11 +27,7 @@ internal static class CreateContact
             insert into crm.contacts (org_id, id, first_name, last_name, email, phone, title, company_id, owner_user_id, tags)
             values (@OrgId, @Id, @FirstName, @LastName, @Email, @Phone, @Title, @CompanyId, @OwnerUserId, @Tags)
             returning org_id, id, first_name, last_name, email, phone, title, company_id, owner_user_id, tags, created_at, updated_at)
-        select c.id, c.first_name, c.last_name, c.email, c.phone, c.title, c.company_id, co.name as company_name,
-               c.owner_user_id, c.tags, c.created_at, c.updated_at
-          from c
-          left join crm.companies co on co.org_id = c.org_id and co.id = c.company_id
-        """;
+        """ + ContactFields.FromWritten;
 
     public static void Map(IEndpointRouteBuilder org) =>
         org.MapPost("/contacts", HandleAsync)
