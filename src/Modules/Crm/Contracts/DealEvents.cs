@@ -15,13 +15,17 @@ public sealed record DealStageChanged(
     public static string EventType => "deal.stage_changed";
 }
 
-/// <summary>A deal entered the org's won stage; published with, after, its <see cref="DealStageChanged"/>.</summary>
+/// <summary>
+/// A deal entered the org's won stage: published after its <see cref="DealStageChanged"/>, or alone when the
+/// deal is created in that stage. Re-flagging a stage as won is a pipeline setting, not an outcome of its
+/// deals: their status follows the flag, but no deal event is published.
+/// </summary>
 public sealed record DealWon(Guid DealId, Guid? ActorUserId, string Title, StageRef Stage, decimal? Amount, string Currency) : IIntegrationEvent
 {
     public static string EventType => "deal.won";
 }
 
-/// <summary>A deal entered the org's lost stage; published with, after, its <see cref="DealStageChanged"/>.</summary>
+/// <summary>A deal entered the org's lost stage; published as <see cref="DealWon"/> is, with the same rules.</summary>
 public sealed record DealLost(Guid DealId, Guid? ActorUserId, string Title, StageRef Stage, decimal? Amount, string Currency) : IIntegrationEvent
 {
     public static string EventType => "deal.lost";

@@ -49,15 +49,7 @@ internal static class ChangeDealStage
         var to = new StageRef(move.ToStageId, move.ToName);
         await audit.WriteAsync("deal.stage_changed", "deal", dealId, new { fromStageId = from.Id, toStageId = to.Id }, ct);
         await outbox.EnqueueAsync(new DealStageChanged(dealId, tenant.UserId, deal.Title, from, to, deal.Amount, deal.Currency), ct);
-        if (move.ToStatus == "won")
-        {
-            await outbox.EnqueueAsync(new DealWon(dealId, tenant.UserId, deal.Title, to, deal.Amount, deal.Currency), ct);
-        }
-        else if (move.ToStatus == "lost")
-        {
-            await outbox.EnqueueAsync(new DealLost(dealId, tenant.UserId, deal.Title, to, deal.Amount, deal.Currency), ct);
-        }
-
+        await DealOutcome.PublishAsync(deal, to, move.ToStatus, tenant.UserId, outbox, ct);
         return TypedResults.Ok(new Response(deal, true, move.FromStageId));
     }
 }

@@ -1,9 +1,12 @@
+using OpsDash.Modules.Crm.Contracts;
+
 namespace OpsDash.Modules.Crm.Deals;
 
 /// <summary>
 /// createDeal: counts against <c>crm:deals</c>, goes into the given stage or the first open one
 /// (the pipeline is seeded on first use), and starts its stage history (0041's trigger). Stage,
-/// contact and company must be live ones of the org, the owner a member (0041).
+/// contact and company must be live ones of the org, the owner a member (0041). A deal created
+/// straight into the won or lost stage publishes <c>deal.won</c> / <c>deal.lost</c>: it was won or lost.
 /// </summary>
 internal static class CreateDeal
 {
@@ -39,7 +42,8 @@ internal static class CreateDeal
             .WithName("CreateDeal")
             .WithSummary("Create a deal (counts against the plan's crm:deals limit); without stageId it starts in the first open stage.");
 
-    private static async Task<Created<Deal>> HandleAsync(Request request, OrgContext org, FeatureAccess features, AuditLog audit, DbSession db, CancellationToken ct)
+    private static async Task<Created<Deal>> HandleAsync(
+        Request request, OrgContext org, TenantContext tenant, FeatureAccess features, AuditLog audit, Outbox outbox, DbSession db, CancellationToken ct)
     {
         await features.CheckUsageLimitAsync("crm:deals", () => db.QuerySingleAsync<long>(CountSql, new { OrgId = org.Id }, ct), ct: ct);
         await db.ExecuteAsync(DealFields.EnsureStagesSql, new { OrgId = org.Id }, ct);
@@ -47,6 +51,7 @@ internal static class CreateDeal
         await db.ExecuteAsync(InsertSql, DealFields.Parameters(org.Id, id, request, request.StageId), ct);
         var deal = (await db.QuerySingleAsync<DealFields.Row>(GetSql, new { OrgId = org.Id, Id = id }, ct)).Deal;
         await audit.WriteAsync("deal.created", "deal", id, ct: ct);
+        await DealOutcome.PublishAsync(deal, new StageRef(deal.StageId, deal.StageName), deal.Status, tenant.UserId, outbox, ct);
         return TypedResults.Created($"/api/v1/orgs/{org.Current.Slug}/deals/{id}", deal);
     }
 }

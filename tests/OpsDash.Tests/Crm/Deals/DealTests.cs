@@ -88,6 +88,33 @@ public sealed class DealTests(CrmEventsFactory factory) : IClassFixture<CrmEvent
     }
 
     [Fact]
+    public async Task A_deal_created_won_or_lost_publishes_its_outcome_and_re_flagging_a_stage_publishes_none()
+    {
+        var set = await factory.CreateOrgWithRolesAsync();
+        var slug = set.Org.Slug;
+        var stages = await set.Owner.StagesAsync(slug);
+
+        var won = await set.Member.CreateDealOkAsync(slug, new { title = "Signed", stageId = stages["Won"], amount = 500m, currency = "EUR" });
+        var lost = await set.Member.CreateDealIdAsync(slug, "Gone", new { title = "Gone", stageId = stages["Lost"] });
+        var open = await set.Member.CreateDealIdAsync(slug, "Open", new { title = "Open", stageId = stages["Proposal"] });
+
+        Assert.Equal("won", won.GetProperty("status").GetString());
+        var wonEvent = Assert.Single(await factory.EventsAsync(set.Org.Id, "deal.won"));
+        Assert.Equal(won.GetProperty("id").GetGuid(), wonEvent.GetProperty("dealId").GetGuid());
+        Assert.Equal(set.Member.Id, wonEvent.GetProperty("actorUserId").GetGuid());
+        Assert.Equal(500m, wonEvent.GetProperty("amount").GetDecimal());
+        Assert.Equal(lost, Assert.Single(await factory.EventsAsync(set.Org.Id, "deal.lost")).GetProperty("dealId").GetGuid());
+        Assert.Empty(await factory.EventsAsync(set.Org.Id, "deal.stage_changed"));
+
+        Assert.Equal(HttpStatusCode.OK, (await set.Admin.Client.PutAsJsonAsync($"{DealApi.Stages(slug)}/{stages["Lost"]}", new { name = "Lost", probability = 0 })).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await set.Admin.Client.PutAsJsonAsync($"{DealApi.Stages(slug)}/{stages["Proposal"]}", new { name = "Proposal", probability = 0, isLost = true })).StatusCode);
+
+        var reflagged = await (await set.Viewer.Client.GetAsync($"{DealApi.Deals(slug)}/{open}")).JsonAsync();
+        Assert.Equal("lost", reflagged.GetProperty("deal").GetProperty("status").GetString());
+        Assert.Single(await factory.EventsAsync(set.Org.Id, "deal.lost"));
+    }
+
+    [Fact]
     public async Task Concurrent_stage_changes_leave_one_consistent_history()
     {
         var set = await factory.CreateOrgWithRolesAsync();
