@@ -17,6 +17,7 @@ internal static class CrmRoutes
     {
         var contacts = api.MapOrgGroup().WithTag("Contacts", "CRM contacts: list, search, create, update, soft-delete, bulk actions.");
         ListContacts.Map(contacts);
+        ExportContacts.Map(contacts);
         GetContact.Map(contacts);
         CreateContact.Map(contacts);
         UpdateContact.Map(contacts);

@@ -1,4 +1,5 @@
 using System.Data;
+using System.Runtime.CompilerServices;
 using Dapper;
 using Npgsql;
 using OpsDash.SharedKernel.Errors;
@@ -78,6 +79,38 @@ public sealed class DbSession : IAsyncDisposable
 
     public Task<T?> ExecuteScalarAsync<T>(string sql, object? param = null, CancellationToken ct = default) =>
         RunAsync(c => c.ExecuteScalarAsync<T>(Command(sql, param, ct)), ct);
+
+    /// <summary>
+    /// Rows one at a time as the server sends them, in this unit of work's transaction: for a response
+    /// streamed while the handler runs (an export), never held whole in memory. Enumerate it to the end
+    /// before the next statement; the connection is busy until then.
+    /// </summary>
+    public async IAsyncEnumerable<T> StreamAsync<T>(string sql, object? param = null, [EnumeratorCancellation] CancellationToken ct = default)
+    {
+        var connection = await ConnectionAsync(ct);
+        RoundTrips++;
+        await using var rows = connection.QueryUnbufferedAsync<T>(sql, param, _transaction).WithCancellation(ct).GetAsyncEnumerator();
+        while (true)
+        {
+            bool more;
+            try
+            {
+                more = await rows.MoveNextAsync();
+            }
+            catch (PostgresException)
+            {
+                _failed = true;
+                throw;
+            }
+
+            if (!more)
+            {
+                yield break;
+            }
+
+            yield return rows.Current;
+        }
+    }
 
     /// <summary>
     /// Binary <c>COPY ... FROM STDIN</c> in this unit of work's transaction (bulk loads into a staging
@@ -201,16 +234,11 @@ public sealed class DbSession : IAsyncDisposable
 
     private async Task<T> RunAsync<T>(Func<NpgsqlConnection, Task<T>> statement, CancellationToken ct)
     {
-        if (_connection is null)
-        {
-            await OpenAsync(ct);
-            await ApplyContextAsync(checkSession: true, ct);
-        }
-
+        var connection = await ConnectionAsync(ct);
         RoundTrips++;
         try
         {
-            return await statement(_connection!);
+            return await statement(connection);
         }
         catch (PostgresException)
         {
@@ -218,6 +246,17 @@ public sealed class DbSession : IAsyncDisposable
             _failed = true;
             throw;
         }
+    }
+
+    private async Task<NpgsqlConnection> ConnectionAsync(CancellationToken ct)
+    {
+        if (_connection is null)
+        {
+            await OpenAsync(ct);
+            await ApplyContextAsync(checkSession: true, ct);
+        }
+
+        return _connection!;
     }
 
     private async Task OpenAsync(CancellationToken ct)

@@ -1,5 +1,3 @@
-using System.Globalization;
-
 namespace OpsDash.Modules.Crm.Contacts;
 
 /// <summary>
@@ -12,18 +10,7 @@ internal static class ListContacts
 {
     public sealed record Query(
         string? Search, string? CompanyId, string? OwnerUserId, string? Tags, string? CreatedFrom, string? CreatedTo,
-        string? Sort, string? Order, string? Cursor, string? Limit)
-    {
-        public string SortValue => Sort ?? "created";
-
-        public string OrderValue => Order ?? (Sort is null ? "desc" : "asc");
-
-        public string CursorSort => $"{SortValue}.{OrderValue}";
-
-        public string[]? TagValues => string.IsNullOrWhiteSpace(Tags)
-            ? null
-            : [.. Tags.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).Distinct(StringComparer.Ordinal)];
-    }
+        string? Sort, string? Order, string? Cursor, string? Limit) : IContactFilter;
 
     public sealed record Page(IReadOnlyList<Contact> Items, string? NextCursor);
 
@@ -31,27 +18,15 @@ internal static class ListContacts
     {
         public Validator()
         {
-            RuleFor(q => q.Search).MaximumLength(200);
-            RuleFor(q => q.CompanyId).Must(BeGuid).WithMessage("companyId must be a company id.");
-            RuleFor(q => q.OwnerUserId).Must(BeGuid).WithMessage("ownerUserId must be a user id.");
-            RuleFor(q => q.Tags).MaximumLength(1100)
-                .Must(t => t is null || t.Split(',').Length <= ContactFields.MaxTags && t.Split(',').All(x => x.Trim().Length <= 50))
-                .WithMessage($"tags: at most {ContactFields.MaxTags} comma-separated tags of at most 50 characters.");
-            RuleFor(q => q.CreatedFrom).Must(BeTime).WithMessage("createdFrom must be an ISO 8601 date or time.");
-            RuleFor(q => q.CreatedTo).Must(BeTime).WithMessage("createdTo must be an ISO 8601 date or time.");
-            RuleFor(q => q.Sort).Must(s => s is null or "name" or "created" or "updated").WithMessage("sort must be name, created or updated.");
-            RuleFor(q => q.Order).Must(o => o is null or "asc" or "desc").WithMessage("order must be asc or desc.");
-            RuleFor(q => q.Cursor).Must((q, c) => c is null || SortCursor.Decode(c, q.CursorSort, q.SortValue != "name") is not null)
+            Include(new ContactFilterValidator());
+            RuleFor(q => q.Cursor)
+                .Must((q, c) => c is null || SortCursor.Decode(c, ContactFilter.CursorSort(q), ContactFilter.SortOf(q) != "name") is not null)
                 .WithMessage("Cursor must be a value returned as nextCursor for the same sort and order.");
             RuleFor(q => q.Limit).PageLimit();
         }
-
-        private static bool BeGuid(string? value) => value is null || Guid.TryParse(value, out _);
-
-        private static bool BeTime(string? value) => value is null || Time(value) is not null;
     }
 
-    private sealed record Row(
+    internal sealed record Row(
         Guid Id, string FirstName, string? LastName, string? Email, string? Phone, string? Title,
         Guid? CompanyId, string? CompanyName, Guid? OwnerUserId, string[] Tags, DateTime CreatedAt, DateTime UpdatedAt, string SortName)
     {
@@ -113,39 +88,24 @@ internal static class ListContacts
             .WithName("ListContacts")
             .WithSummary("Contacts with filters and a sort, cursor-paginated (pass nextCursor back with the same sort and order).");
 
+    /// <summary>The statement for a filter's sort and order; the export runs the same ones without a limit.</summary>
+    internal static string SqlFor(IContactFilter filter) => ContactFilter.CursorSort(filter) switch
+    {
+        "name.asc" => NameAsc,
+        "name.desc" => NameDesc,
+        "created.asc" => CreatedAsc,
+        "created.desc" => CreatedDesc,
+        "updated.asc" => UpdatedAsc,
+        _ => UpdatedDesc,
+    };
+
     private static async Task<Ok<Page>> HandleAsync([AsParameters] Query query, OrgContext org, DbSession db, CancellationToken ct)
     {
         var limit = KeysetPaging.Limit(query.Limit);
-        var timeKey = query.SortValue != "name";
-        var after = SortCursor.Decode(query.Cursor, query.CursorSort, timeKey);
-        var (low, high) = SortCursor.PrefixRange(query.Search);
-        var sql = query.CursorSort switch
-        {
-            "name.asc" => NameAsc,
-            "name.desc" => NameDesc,
-            "created.asc" => CreatedAsc,
-            "created.desc" => CreatedDesc,
-            "updated.asc" => UpdatedAsc,
-            _ => UpdatedDesc,
-        };
-        var rows = (await db.QueryAsync<Row>(
-            sql,
-            new
-            {
-                OrgId = org.Id,
-                Low = low,
-                High = high,
-                CompanyId = Id(query.CompanyId),
-                OwnerUserId = Id(query.OwnerUserId),
-                Tags = query.TagValues,
-                CreatedFrom = Time(query.CreatedFrom),
-                CreatedTo = Time(query.CreatedTo),
-                AfterId = after?.Id,
-                AfterText = after?.Text,
-                AfterTime = after?.Time,
-                Take = limit + 1,
-            },
-            ct)).ToList();
+        var sort = ContactFilter.SortOf(query);
+        var cursorSort = ContactFilter.CursorSort(query);
+        var after = SortCursor.Decode(query.Cursor, cursorSort, sort != "name");
+        var rows = (await db.QueryAsync<Row>(SqlFor(query), ContactFilter.Parameters(query, org.Id, after, limit + 1), ct)).ToList();
 
         var items = rows.Take(limit).Select(r => r.Contact).ToList();
         string? next = null;
@@ -153,16 +113,11 @@ internal static class ListContacts
         {
             var last = rows[limit - 1];
             next = new SortCursor(
-                query.CursorSort, last.Id,
-                timeKey ? null : last.SortName,
-                query.SortValue switch { "created" => last.CreatedAt, "updated" => last.UpdatedAt, _ => null }).Encode();
+                cursorSort, last.Id,
+                sort == "name" ? last.SortName : null,
+                sort switch { "created" => last.CreatedAt, "updated" => last.UpdatedAt, _ => null }).Encode();
         }
 
         return TypedResults.Ok(new Page(items, next));
     }
-
-    private static Guid? Id(string? value) => Guid.TryParse(value, out var id) ? id : null;
-
-    private static DateTime? Time(string? value) =>
-        DateTimeOffset.TryParse(value, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var t) ? t.UtcDateTime : null;
 }

@@ -95,7 +95,7 @@ internal sealed class ContactCsv : IDisposable
                 return null;
             }
 
-            var value = _csv.GetString(i);
+            var value = WithoutFormulaEscape(_csv.GetString(i));
             if (value.Contains('\0', StringComparison.Ordinal))
             {
                 Fail(field, "Text must not contain the NUL character (U+0000).");
@@ -141,6 +141,11 @@ internal sealed class ContactCsv : IDisposable
     }
 
     public void Dispose() => _csv.Dispose();
+
+    // GET /contacts/export writes a cell a spreadsheet would run as a formula with a leading apostrophe;
+    // taking it off again makes an exported file import back unchanged.
+    private static string WithoutFormulaEscape(string value) =>
+        value.Length >= 2 && value[0] == '\'' && value[1] is '=' or '+' or '-' or '@' or '\t' or '\r' ? value[1..] : value;
 
     // "First Name", "first_name", "First-name" and "FIRSTNAME" are the same header.
     private static string Normalize(string header) =>
