@@ -5,6 +5,7 @@ using OpsDash.Modules.Crm.Contacts;
 using OpsDash.Modules.Crm.Contacts.Import;
 using OpsDash.Modules.Crm.CustomFields;
 using OpsDash.Modules.Crm.Deals;
+using OpsDash.Modules.Crm.Leads;
 using OpsDash.Modules.Crm.Pipeline;
 using OpsDash.Modules.Crm.Settings;
 using OpsDash.SharedKernel.Http;
@@ -39,6 +40,14 @@ internal static class CrmRoutes
         ListCustomFields.Map(companies);
         CreateCustomField.Map(companies);
         DeleteCustomField.Map(companies);
+
+        var leads = api.MapOrgGroup().WithTag("Leads", "CRM leads: list, create, update, soft-delete, and the one-time conversion into a contact and a deal.");
+        ListLeads.Map(leads);
+        GetLead.Map(leads);
+        CreateLead.Map(leads);
+        UpdateLead.Map(leads);
+        DeleteLead.Map(leads);
+        ConvertLead.Map(leads);
 
         var deals = api.MapOrgGroup().WithTag("Deals", "CRM deals, the pipeline they move through, activities and CRM settings.");
         ListPipelineStages.Map(deals);

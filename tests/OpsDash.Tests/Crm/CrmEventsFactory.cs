@@ -21,7 +21,9 @@ public sealed class CrmEventsFactory : OpsDashFactory
             .AddEventHandler<ContactUpdated, RecordingSubscriber<ContactUpdated>>(Subscriber)
             .AddEventHandler<DealStageChanged, RecordingSubscriber<DealStageChanged>>(Subscriber)
             .AddEventHandler<DealWon, RecordingSubscriber<DealWon>>(Subscriber)
-            .AddEventHandler<DealLost, RecordingSubscriber<DealLost>>(Subscriber));
+            .AddEventHandler<DealLost, RecordingSubscriber<DealLost>>(Subscriber)
+            .AddEventHandler<LeadCreated, RecordingSubscriber<LeadCreated>>(Subscriber)
+            .AddEventHandler<LeadConverted, RecordingSubscriber<LeadConverted>>(Subscriber));
     }
 
     private sealed class RecordingSubscriber<TEvent> : IIntegrationEventHandler<TEvent>

@@ -18,11 +18,11 @@ internal static class CreateContact
         public Validator() => Include(new ContactFieldsValidator());
     }
 
-    private const string CountSql = """
+    internal const string CountSql = """
         select count(*) from crm.contacts where org_id = @OrgId and deleted_at is null
         """;
 
-    private const string InsertSql = """
+    internal const string InsertSql = """
         with c as (
             insert into crm.contacts (org_id, id, first_name, last_name, email, phone, title, company_id, owner_user_id, tags)
             values (@OrgId, @Id, @FirstName, @LastName, @Email, @Phone, @Title, @CompanyId, @OwnerUserId, @Tags)

@@ -19,11 +19,11 @@ internal static class CreateDeal
         public Validator() => Include(new DealFieldsValidator());
     }
 
-    private const string CountSql = """
+    internal const string CountSql = """
         select count(*) from crm.deals where org_id = @OrgId and deleted_at is null
         """;
 
-    private const string InsertSql = """
+    internal const string InsertSql = """
         insert into crm.deals (org_id, id, title, stage_id, contact_id, company_id, owner_user_id, amount, currency, expected_close_date)
         values (@OrgId, @Id, @Title,
                 coalesce(@StageId::uuid, (select s.id from crm.pipeline_stages s
@@ -32,7 +32,7 @@ internal static class CreateDeal
                 @ContactId, @CompanyId, @OwnerUserId, @Amount, @Currency, @ExpectedCloseDate::date)
         """;
 
-    private const string GetSql = DealFields.Select + " where d.org_id = @OrgId and d.id = @Id";
+    internal const string GetSql = DealFields.Select + " where d.org_id = @OrgId and d.id = @Id";
 
     public static void Map(IEndpointRouteBuilder org) =>
         org.MapPost("/deals", HandleAsync)
