@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Installs what OpsDash needs on a fresh Debian machine: PostgreSQL 15 server binaries (apt).
+# Installs what OpsDash needs on a fresh Debian machine (apt): PostgreSQL 15 server binaries, the DejaVu
+# fonts the quote PDFs are set in, and pdftotext, with which the tests read those PDFs back.
 # The .NET SDK is expected on PATH (global.json pins 10.0.x); NuGet packages come with `dotnet restore`.
 set -euo pipefail
 
@@ -16,6 +17,12 @@ if [ ! -x "$PG_BIN/initdb" ] || [ ! -x "$PG_BIN/pg_ctl" ]; then
     echo "Installing PostgreSQL 15 (apt)..."
     as_root env DEBIAN_FRONTEND=noninteractive apt-get update -qq
     as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql-15 >/dev/null
+fi
+
+if [ ! -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || ! command -v pdftotext >/dev/null 2>&1; then
+    echo "Installing fonts-dejavu-core and poppler-utils (apt)..."
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get update -qq
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq fonts-dejavu-core poppler-utils >/dev/null
 fi
 
 # The Debian package may start its own cluster on 5432; OpsDash runs its own under .data/ and does not need it.

@@ -1,12 +1,13 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using OpsDash.Modules.Crm.Companies.Enrichment;
+using OpsDash.Modules.Crm.Quotes.Pdf;
 using OpsDash.SharedKernel.Jobs;
 using OpsDash.SharedKernel.Modules;
 
 namespace OpsDash.Modules.Crm;
 
-/// <summary>CRM: contacts, companies and their custom fields (leads, deals and quotes follow).</summary>
+/// <summary>CRM: contacts, companies, custom fields, leads, deals and their pipeline, activities, quotes.</summary>
 public sealed class CrmModule : IModule
 {
     public void AddServices(IServiceCollection services, IConfiguration configuration)
@@ -15,6 +16,7 @@ public sealed class CrmModule : IModule
         services.AddSingleton(configuration.GetSection(ClearbitOptions.SectionName).Get<ClearbitOptions>() ?? new ClearbitOptions());
         services.AddSingleton<ClearbitClient>();
         services.AddJobHandler<EnrichCompanyJob, EnrichCompanyHandler>();
+        PdfSetup.Apply(configuration);
     }
 
     public void AddRoutes(IEndpointRouteBuilder app) => CrmRoutes.Map(app);

@@ -7,6 +7,7 @@ using OpsDash.Modules.Crm.CustomFields;
 using OpsDash.Modules.Crm.Deals;
 using OpsDash.Modules.Crm.Leads;
 using OpsDash.Modules.Crm.Pipeline;
+using OpsDash.Modules.Crm.Quotes;
 using OpsDash.Modules.Crm.Settings;
 using OpsDash.SharedKernel.Http;
 
@@ -65,5 +66,12 @@ internal static class CrmRoutes
         ListActivities.Map(deals);
         CreateActivity.Map(deals);
         CrmSettings.Map(deals);
+
+        var quotes = api.MapOrgGroup().WithTag("Quotes", "Deal quotes (Pro): items, totals to the cent, and the PDF.");
+        CreateDealQuote.Map(quotes);
+        ListDealQuotes.Map(quotes);
+        GetQuote.Map(quotes);
+        DeleteQuote.Map(quotes);
+        ExportQuotePdf.Map(quotes);
     }
 }
