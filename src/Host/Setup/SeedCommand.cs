@@ -6,10 +6,12 @@ using OpsDash.Host.Database;
 namespace OpsDash.Host.Setup;
 
 /// <summary>
-/// <c>./run.sh seed (--email ADDRESS | --org SLUG) [--contacts N] [--companies N] | --demo</c>: fills an
-/// org with generated CRM data as the owner role, set-based in SQL (0044), after migrating. <c>--email</c>
-/// picks the user's personal org; <c>--demo</c> is a small set (60 contacts, 12 companies, half of them
-/// owned by that user) so every screen has data. Seeding again adds only what is missing.
+/// <c>./run.sh seed (--email ADDRESS | --org SLUG) [--contacts N] [--companies N] [--deals N] [--activities N] | --demo</c>:
+/// fills an org with generated CRM data as the owner role, set-based in SQL (0044, 0049), after migrating.
+/// <c>--email</c> picks the user's personal org; <c>--demo</c> is a small set (60 contacts, 12 companies,
+/// 24 deals across the pipeline, 30 activities, half of it owned by that user) so every screen has data.
+/// The default is the benchmark's org: 1,000,000 contacts, 50,000 companies, 200,000 deals. Seeding
+/// again adds only what is missing.
 /// </summary>
 public static class SeedCommand
 {
@@ -27,13 +29,14 @@ public static class SeedCommand
          where u.email = lower(@Email)
         """;
 
-    // One step per seeded area, in order; a later part of the CRM (deals: crm.seed_deals) adds its call here.
+    // One step per seeded area, in order; each later module adds its call here.
     private static readonly string[] Steps =
     [
         "select companies, contacts from crm.seed_contacts_and_companies(@OrgId, @Contacts, @Companies, @OwnerUserId)",
+        "select deals, activities from crm.seed_deals(@OrgId, @Deals, @Activities, @Contacts, @Companies, @OwnerUserId)",
     ];
 
-    public sealed record Options(string? Email, string? Slug, int Contacts, int Companies);
+    public sealed record Options(string? Email, string? Slug, int Contacts, int Companies, int Deals = 0, int Activities = 0);
 
     public static async Task<int> RunAsync(IConfiguration configuration, string[] args)
     {
@@ -41,7 +44,7 @@ public static class SeedCommand
         var logger = loggerFactory.CreateLogger("seed");
         if (Parse(args) is not { } options)
         {
-            Console.Error.WriteLine("Usage: seed (--email ADDRESS | --org SLUG) [--contacts N] [--companies N] [--demo]");
+            Console.Error.WriteLine("Usage: seed (--email ADDRESS | --org SLUG) [--contacts N] [--companies N] [--deals N] [--activities N] [--demo]");
             return 2;
         }
 
@@ -80,12 +83,14 @@ public static class SeedCommand
         foreach (var step in Steps)
         {
             var counts = await connection.QuerySingleAsync(
-                new CommandDefinition(step, new { org.OrgId, options.Contacts, options.Companies, org.OwnerUserId }, tx, commandTimeout: 0));
+                new CommandDefinition(
+                    step, new { org.OrgId, options.Contacts, options.Companies, options.Deals, options.Activities, org.OwnerUserId }, tx, commandTimeout: 0));
             await output.WriteLineAsync($"  {string.Join(", ", ((IDictionary<string, object>)counts).Select(c => $"{c.Value} {c.Key}"))}");
         }
 
         await tx.CommitAsync();
-        await connection.ExecuteAsync(new CommandDefinition("analyze crm.companies; analyze crm.contacts", commandTimeout: 0));
+        await connection.ExecuteAsync(new CommandDefinition(
+            "analyze crm.companies; analyze crm.contacts; analyze crm.deals; analyze crm.deal_stage_history; analyze crm.activities", commandTimeout: 0));
         await output.WriteLineAsync($"Seeded org {org.OrgId} in {clock.Elapsed.TotalSeconds:F1} s.");
         return true;
     }
@@ -97,7 +102,8 @@ public static class SeedCommand
 
         var demo = args.Contains("--demo");
         var options = new Options(
-            Value("--email"), Value("--org"), Count("--contacts", demo ? 60 : 1_000_000), Count("--companies", demo ? 12 : 50_000));
+            Value("--email"), Value("--org"), Count("--contacts", demo ? 60 : 1_000_000), Count("--companies", demo ? 12 : 50_000),
+            Count("--deals", demo ? 24 : 200_000), Count("--activities", demo ? 30 : 0));
         return options.Email is null == (options.Slug is null) ? null : options;
     }
 }
