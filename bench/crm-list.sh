@@ -1,0 +1,143 @@
+#!/usr/bin/env bash
+# CRM figures for docs/performance.md (issue 9): on a fresh embedded PostgreSQL in a temp folder, the
+# seed command fills one org with 1,000,000 contacts, 50,000 companies and 200,000 deals (timed), then:
+# list latency page 1 vs page 20,000 (a real cursor), the deep page's plan as opsdash_app, prefix
+# search server time, GET /contacts throughput next to GET /members and /health/live in one run, and a
+# 100,000-row CSV import in one request. Loopback only. Needs root (embedded cluster), wrk, postgresql-15.
+#
+#   bench/crm-list.sh
+#   CONTACTS=200000 COMPANIES=10000 DEALS=40000 IMPORT_ROWS=20000 bench/crm-list.sh   # quicker
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+CONTACTS="${CONTACTS:-1000000}"
+COMPANIES="${COMPANIES:-50000}"
+DEALS="${DEALS:-200000}"
+IMPORT_ROWS="${IMPORT_ROWS:-100000}"
+CONNECTIONS="${CONNECTIONS:-16}"
+THREADS="${THREADS:-2}"
+DURATION="${DURATION:-10}"
+HTTP_PORT="${HTTP_PORT:-5181}"
+PG_PORT="${PG_PORT:-55434}"
+PG_BIN="${OPSDASH_PG_BIN:-/usr/lib/postgresql/15/bin}"
+
+command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk >/dev/null; }
+./scripts/ensure-prerequisites.sh
+dotnet build src/Host -c Release -nologo -v quiet >/dev/null
+
+WORK="$(mktemp -d /tmp/opsdash-crm-bench.XXXXXX)"
+HOST_PID=""
+cleanup() {
+    if [ -n "$HOST_PID" ]; then kill "$HOST_PID" 2>/dev/null || true; wait "$HOST_PID" 2>/dev/null || true; fi
+    rm -rf "$WORK"
+}
+trap cleanup EXIT
+
+BASE="http://127.0.0.1:$HTTP_PORT"
+HOST_DLL=src/Host/bin/Release/net10.0/OpsDash.Host.dll
+dotnet "$HOST_DLL" --contentRoot "$PWD/src/Host" --urls "$BASE" \
+    --Database:Embedded:DataDirectory="$WORK/pg" --Database:Embedded:Port="$PG_PORT" \
+    --RateLimiting:Api:PermitLimit=1000000000 --RateLimiting:Auth:PermitLimit=1000000 \
+    >"$WORK/host.log" 2>&1 &
+HOST_PID=$!
+for _ in $(seq 1 120); do curl -fs "$BASE/health/ready" >/dev/null 2>&1 && break; sleep 0.5; done
+curl -fs "$BASE/health/ready" >/dev/null || { echo "Host did not become ready:"; tail -20 "$WORK/host.log"; exit 1; }
+
+psql_owner() { "$PG_BIN/psql" -X -q -t -A -h 127.0.0.1 -p "$PG_PORT" -U postgres -d opsdash "$@"; }
+psql_app() { "$PG_BIN/psql" -X -q -t -A -h 127.0.0.1 -p "$PG_PORT" -U opsdash_app -d opsdash "$@"; }
+json() { python3 -c "import json,sys; d=json.load(sys.stdin); print($1)"; }
+
+EMAIL="crm-bench-$RANDOM@example.test"
+curl -fs -H 'Content-Type: application/json' -d "{\"email\":\"$EMAIL\",\"password\":\"correct horse battery\",\"fullName\":\"Bench\"}" \
+    "$BASE/api/v1/auth/signup" >/dev/null
+TOKEN="$(curl -fs -H 'Content-Type: application/json' -d "{\"email\":\"$EMAIL\",\"password\":\"correct horse battery\"}" \
+    "$BASE/api/v1/auth/login" | json 'd["accessToken"]')"
+ME="$(curl -fs -H "Authorization: Bearer $TOKEN" "$BASE/api/v1/me")"
+USER_ID="$(echo "$ME" | json 'd["id"]')"
+SLUG="$(echo "$ME" | json 'd["currentOrgSlug"]')"
+ORG_ID="$(echo "$ME" | json 'd["currentOrgId"]')"
+# Enterprise: no contacts cap for the import; CSV import is a Pro feature.
+psql_owner -c "update organizations.subscriptions set plan_key = 'enterprise' where org_id = '$ORG_ID'"
+AUTH=(-H "Authorization: Bearer $TOKEN")
+API="$BASE/api/v1/orgs/$SLUG"
+
+echo "# $(date -u +%FT%TZ) commit $(git rev-parse --short HEAD), $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg)"
+
+# 1. The seed command, timed end to end (process start, migration check, the SQL, analyze).
+start=$(date +%s.%N)
+dotnet "$HOST_DLL" seed --org "$SLUG" --contacts "$CONTACTS" --companies "$COMPANIES" --deals "$DEALS" \
+    --Database:Url="Host=127.0.0.1;Port=$PG_PORT;Username=postgres;Database=opsdash" >"$WORK/seed.log" 2>&1 \
+    || { cat "$WORK/seed.log"; exit 1; }
+seed_s=$(python3 -c "print(f'{$(date +%s.%N) - $start:.1f}')")
+echo "seed: $CONTACTS contacts, $COMPANIES companies, $DEALS deals in $seed_s s ($(grep -E 'contacts|deals' "$WORK/seed.log" | tr -s ' ' | paste -sd';'))"
+
+# 2. Page 1 and page 20,000 (created desc, 50 per page): the deep cursor is the last row of page 19,999.
+DEEP_PAGE=$(( CONTACTS / 50 < 20000 ? CONTACTS / 50 : 20000 ))
+IFS='|' read -r AFTER_ID AFTER_TIME AFTER_TICKS <<<"$(psql_owner -F'|' -c "
+    select id, created_at, (extract(epoch from created_at) * 10000000)::bigint + 621355968000000000
+      from crm.contacts where org_id = '$ORG_ID' and deleted_at is null
+     order by created_at desc, id desc offset $(( (DEEP_PAGE - 1) * 50 - 1 )) limit 1")"
+CURSOR="$(python3 -c "import base64,uuid; print(base64.urlsafe_b64encode(f'created.desc\n{uuid.UUID(\"$AFTER_ID\").hex}\n$AFTER_TICKS'.encode()).decode().rstrip('='))")"
+deep_json="$(curl -s "${AUTH[@]}" "$API/contacts?limit=50&cursor=$CURSOR")"
+deep_first="$(echo "$deep_json" | json 'd["items"][0]["id"]' 2>/dev/null)" || { echo "deep page: $deep_json (cursor $CURSOR)"; exit 1; }
+expected_first="$(psql_owner -c "select id from crm.contacts where org_id = '$ORG_ID' and deleted_at is null order by created_at desc, id desc offset $(( (DEEP_PAGE - 1) * 50 )) limit 1")"
+[ "$deep_first" = "$expected_first" ] || { echo "deep page starts at $deep_first, expected $expected_first"; exit 1; }
+
+latency() { # path -> "p50 p99 req/s" over DURATION seconds on one connection
+    wrk -t1 -c1 -d"${DURATION}s" --latency "${AUTH[@]}" "$BASE$1" | python3 -c '
+import re,sys
+t=sys.stdin.read()
+def ms(v,u): return float(v)*{"us":0.001,"ms":1,"s":1000}[u]
+p=dict((k,ms(v,u)) for k,v,u in re.findall(r"\s(50|99)%\s+([\d.]+)(us|ms|s)",t))
+rps=re.search(r"Requests/sec:\s+([\d.]+)",t).group(1)
+print("%.2f %.2f %s" % (p["50"], p["99"], rps))'
+}
+read -r p1_50 p1_99 _ <<<"$(latency "/api/v1/orgs/$SLUG/contacts?limit=50")"
+read -r deep_50 deep_99 _ <<<"$(latency "/api/v1/orgs/$SLUG/contacts?limit=50&cursor=$CURSOR")"
+echo "list, one connection: page 1 p50 $p1_50 ms (p99 $p1_99), page $DEEP_PAGE p50 $deep_50 ms (p99 $deep_99), ratio $(python3 -c "print(f'{$deep_50 / $p1_50:.2f}')")"
+
+# 3. The deep page's plan as the app role, with the request's context.
+echo "plan of page $DEEP_PAGE as opsdash_app:"
+psql_app -v org="$ORG_ID" -v low= -v high= -v after_id="$AFTER_ID" -v after_time="$AFTER_TIME" <<SQL | sed 's/^/    /'
+begin;
+select set_config('app.user_id', '$USER_ID', true), set_config('app.org_id', '$ORG_ID', true) \g /dev/null
+explain (analyze, buffers, costs off) $(sed -e "s/:'low'::text/null::text/g" -e "s/:'high'::text/null::text/g" -e '/^--/d' bench/sql/contacts-page.sql)
+rollback;
+SQL
+
+# 4. Prefix search, server time (EXPLAIN ANALYZE execution time, as the app role, warm) and over HTTP.
+search_ms() { # low high
+    psql_app -v org="$ORG_ID" -v low="$1" -v high="$2" -v after_id= -v after_time= <<SQL | awk '/Execution Time/ {print $3}' | tail -1
+begin;
+select set_config('app.user_id', '$USER_ID', true), set_config('app.org_id', '$ORG_ID', true) \g /dev/null
+$(for _ in 1 2 3; do echo "explain (analyze) $(sed -e "s/:'after_id'::uuid/null::uuid/g" -e "s/:'after_time'::timestamptz/null::timestamptz/g" -e '/^--/d' bench/sql/contacts-page.sql)"; done)
+rollback;
+SQL
+}
+echo "search server time (3rd run): name 'grace' $(search_ms grace gracf) ms, email 'ada.lovelace.1' $(search_ms ada.lovelace.1 ada.lovelace.2) ms"
+read -r s50 s99 _ <<<"$(latency "/api/v1/orgs/$SLUG/contacts?limit=50&search=grace")"
+read -r e50 e99 _ <<<"$(latency "/api/v1/orgs/$SLUG/contacts?limit=50&search=ada.lovelace.1")"
+echo "search over HTTP, one connection: name p50 $s50 ms (p99 $s99), email p50 $e50 ms (p99 $e99)"
+
+# 5. Throughput side by side, one run, same connections.
+rps() { wrk -t"$THREADS" -c"$CONNECTIONS" -d"${DURATION}s" "${AUTH[@]}" "$BASE$1" | awk '/Requests\/sec/ {print $2}'; }
+contacts_rps="$(rps "/api/v1/orgs/$SLUG/contacts?limit=50")"
+members_rps="$(rps "/api/v1/orgs/$SLUG/members")"
+live_rps="$(rps "/health/live")"
+echo "throughput (wrk -t$THREADS -c$CONNECTIONS -d${DURATION}s): contacts $contacts_rps req/s, members $members_rps req/s, live $live_rps req/s; contacts/members $(python3 -c "print(f'{$contacts_rps / $members_rps:.2f}')")"
+
+# 6. CSV import of IMPORT_ROWS new contacts in one request, into a fresh team org of the same user.
+TEAM="$(curl -fs "${AUTH[@]}" -H 'Content-Type: application/json' -d "{\"name\":\"Import bench\",\"slug\":\"import-$RANDOM\"}" "$BASE/api/v1/orgs" | json 'd["slug"]')"
+python3 - "$IMPORT_ROWS" >"$WORK/import.csv" <<'PY'
+import sys
+n = int(sys.argv[1])
+print("First name,Last name,Email,Phone,Job title,Tags")
+for i in range(n):
+    print(f"Person{i},Import,person.{i}@import.example,+1 555 {i:07d},Engineer,imported;bench")
+PY
+rss_before=$(awk '/VmRSS/ {print $2}' /proc/$HOST_PID/status)
+out="$(curl -fs -o "$WORK/import.json" -w '%{time_total} %{size_upload}' "${AUTH[@]}" -H 'Content-Type: text/csv' \
+    --data-binary @"$WORK/import.csv" "$BASE/api/v1/orgs/$TEAM/contacts/import")"
+read -r import_s import_bytes <<<"$out"
+hwm=$(awk '/VmHWM/ {print $2}' /proc/$HOST_PID/status)
+echo "import: $(json 'd["created"]' <"$WORK/import.json") created from $IMPORT_ROWS rows ($(( ${import_bytes%.*} / 1024 )) KiB) in $import_s s = $(python3 -c "print(f'{$IMPORT_ROWS / $import_s:,.0f}')") rows/s; Host RSS before $(( rss_before / 1024 )) MiB, peak $(( hwm / 1024 )) MiB"
