@@ -119,12 +119,21 @@ read -r s50 s99 _ <<<"$(latency "/api/v1/orgs/$SLUG/contacts?limit=50&search=gra
 read -r e50 e99 _ <<<"$(latency "/api/v1/orgs/$SLUG/contacts?limit=50&search=ada.lovelace.1")"
 echo "search over HTTP, one connection: name p50 $s50 ms (p99 $s99), email p50 $e50 ms (p99 $e99)"
 
-# 5. Throughput side by side, one run, same connections.
+# 5. Throughput side by side, one run, same connections: GET /members with the org's one member (as
+# bench/http-load.sh measures it) and again with 50 members, a page the size of the contact page.
 rps() { wrk -t"$THREADS" -c"$CONNECTIONS" -d"${DURATION}s" "${AUTH[@]}" "$BASE$1" | awk '/Requests\/sec/ {print $2}'; }
 contacts_rps="$(rps "/api/v1/orgs/$SLUG/contacts?limit=50")"
 members_rps="$(rps "/api/v1/orgs/$SLUG/members")"
 live_rps="$(rps "/health/live")"
-echo "throughput (wrk -t$THREADS -c$CONNECTIONS -d${DURATION}s): contacts $contacts_rps req/s, members $members_rps req/s, live $live_rps req/s; contacts/members $(python3 -c "print(f'{$contacts_rps / $members_rps:.2f}')")"
+psql_owner -c "
+    with u as (insert into auth.users (id, email, password_hash, full_name)
+               select gen_random_uuid(), 'member' || i || '@bench.example', 'not a hash', 'Member ' || i from generate_series(1, 49) i
+               returning id)
+    insert into members.org_members (org_id, user_id, role) select '$ORG_ID', id, 'member' from u" >/dev/null
+members50_rps="$(rps "/api/v1/orgs/$SLUG/members")"
+ratio() { python3 -c "print(f'{$1 / $2:.2f}')"; }
+echo "throughput (wrk -t$THREADS -c$CONNECTIONS -d${DURATION}s): contacts (50 rows) $contacts_rps req/s, members (1 row) $members_rps req/s, members (50 rows) $members50_rps req/s, live $live_rps req/s"
+echo "  contacts / members(1) $(ratio "$contacts_rps" "$members_rps"), contacts / members(50) $(ratio "$contacts_rps" "$members50_rps")"
 
 # 6. CSV import of IMPORT_ROWS new contacts in one request, into a fresh team org of the same user.
 TEAM="$(curl -fs "${AUTH[@]}" -H 'Content-Type: application/json' -d "{\"name\":\"Import bench\",\"slug\":\"import-$RANDOM\"}" "$BASE/api/v1/orgs" | json 'd["slug"]')"

@@ -46,6 +46,7 @@ internal static class ListActivities
     {
         var limit = KeysetPaging.Limit(query.Limit);
         var after = SortCursor.Decode(query.Cursor, CursorSort, timeKey: true);
+        await db.PlanForActualValuesAsync(ct);
         var rows = (await db.QueryAsync<Activity>(
             ListSql,
             new

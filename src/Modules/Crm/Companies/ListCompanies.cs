@@ -51,6 +51,7 @@ internal static class ListCompanies
         var limit = KeysetPaging.Limit(query.Limit);
         var after = SortCursor.Decode(query.Cursor, CursorSort, timeKey: false);
         var (low, high) = SortCursor.PrefixRange(query.Search);
+        await db.PlanForActualValuesAsync(ct);
         var rows = (await db.QueryAsync<Row>(
             PageSql,
             new

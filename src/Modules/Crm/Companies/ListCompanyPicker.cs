@@ -32,6 +32,7 @@ internal static class ListCompanyPicker
     private static async Task<Ok<List<Item>>> HandleAsync([AsParameters] Query query, OrgContext org, DbSession db, CancellationToken ct)
     {
         var (low, high) = SortCursor.PrefixRange(query.Search);
+        await db.PlanForActualValuesAsync(ct);
         return TypedResults.Ok((await db.QueryAsync<Item>(PickerSql, new { OrgId = org.Id, Low = low, High = high, Take = Max }, ct)).ToList());
     }
 }

@@ -108,6 +108,7 @@ internal static class ListContacts
         var sort = ContactFilter.SortOf(query);
         var cursorSort = ContactFilter.CursorSort(query);
         var after = SortCursor.Decode(query.Cursor, cursorSort, sort != "name");
+        await db.PlanForActualValuesAsync(ct);
         var rows = (await db.QueryAsync<Row>(SqlFor(query), ContactFilter.Parameters(query, org.Id, after, limit + 1), ct)).ToList();
 
         var items = rows.Take(limit).Select(r => r.Contact).ToList();

@@ -59,6 +59,7 @@ internal static class ListAtRiskDeals
         var limit = KeysetPaging.Limit(query.Limit);
         var after = SortCursor.Decode(query.Cursor, CursorSort, timeKey: true);
         var days = await db.QuerySingleAsync<int>(DaysSql, new { OrgId = org.Id }, ct);
+        await db.PlanForActualValuesAsync(ct);
         var rows = (await db.QueryAsync<Row>(
             ListSql,
             new { OrgId = org.Id, Cutoff = DateTime.UtcNow.AddDays(-days), AfterId = after?.Id, AfterTime = after?.Time, Take = limit + 1 },

@@ -65,6 +65,7 @@ internal static class ListDeals
         var limit = KeysetPaging.Limit(query.Limit);
         var after = SortCursor.Decode(query.Cursor, CursorSort, timeKey: true);
         var (low, high) = SortCursor.PrefixRange(query.Search);
+        await db.PlanForActualValuesAsync(ct);
         var rows = (await db.QueryAsync<DealFields.Row>(
             ListSql,
             new

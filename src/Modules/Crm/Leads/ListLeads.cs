@@ -99,6 +99,7 @@ internal static class ListLeads
             "leads.created.asc" => CreatedAsc,
             _ => CreatedDesc,
         };
+        await db.PlanForActualValuesAsync(ct);
         var rows = (await db.QueryAsync<Row>(
             sql,
             new

@@ -40,6 +40,7 @@ internal static class ListSecurityEvents
     private static async Task<Ok<Page>> HandleAsync([AsParameters] Query query, DbSession db, TenantContext tenant, CancellationToken ct)
     {
         var limit = KeysetPaging.Limit(query.Limit);
+        await db.PlanForActualValuesAsync(ct);
         var rows = (await db.QueryAsync<Item>(
             PageSql, new { UserId = GetCurrentUser.UserId(tenant), Cursor = KeysetPaging.Cursor(query.Cursor), Take = limit + 1 }, ct)).ToList();
         var (items, next) = KeysetPaging.Page(rows, limit, r => r.Id);

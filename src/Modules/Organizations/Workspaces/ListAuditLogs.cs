@@ -59,6 +59,7 @@ internal static class ListAuditLogs
     private static async Task<Ok<Page>> HandleAsync([AsParameters] Query query, OrgContext org, DbSession db, CancellationToken ct)
     {
         var limit = KeysetPaging.Limit(query.Limit);
+        await db.PlanForActualValuesAsync(ct);
         var rows = (await db.QueryAsync<Row>(
             PageSql,
             new { OrgId = org.Id, Cursor = KeysetPaging.Cursor(query.Cursor), query.Action, ActorUserId = query.ActorValue, Take = limit + 1 },

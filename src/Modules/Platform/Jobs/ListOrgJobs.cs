@@ -44,6 +44,7 @@ internal static class ListOrgJobs
     private static async Task<Ok<Page>> HandleAsync([AsParameters] Query query, OrgContext org, DbSession db, CancellationToken ct)
     {
         var limit = KeysetPaging.Limit(query.Limit);
+        await db.PlanForActualValuesAsync(ct);
         var rows = (await db.QueryAsync<JobItem>(
             PageSql,
             new { OrgId = org.Id, Cursor = KeysetPaging.Cursor(query.Cursor), query.State, query.Kind, Take = limit + 1 },
