@@ -35,7 +35,7 @@ public sealed class ContactQueryPlanTests(OpsDashFactory factory) : IClassFixtur
             OrgId = set.Org.Id, Low = (string?)null, High = (string?)null, CompanyId = (Guid?)null, OwnerUserId = (Guid?)null, Tags = (string[]?)null,
             CreatedFrom = (DateTime?)null, CreatedTo = (DateTime?)null, AfterId = last, AfterText = sortName, AfterTime = createdAt, Take = 51,
         };
-        var sql = sort == "name" ? ListContacts.NameAsc : ListContacts.CreatedDesc;
+        var sql = ListContacts.SqlFor(new ListContacts.Query(null, null, null, null, null, null, sort == "name" ? "name" : null, null, null, null), afterCursor: true);
         var plan = string.Join('\n', await app.QueryAsync<string>("explain (analyze, buffers) " + sql, args, tx));
         var rows = (await app.QueryAsync(sql, args, tx)).Count();
 
@@ -57,7 +57,8 @@ public sealed class ContactQueryPlanTests(OpsDashFactory factory) : IClassFixtur
         await using var tx = await app.BeginTransactionAsync();
         await app.ExecuteAsync("select set_config('app.user_id', @User, true), set_config('app.org_id', @Org, true)",
             new { User = set.Member.Id.ToString(), Org = set.Org.Id.ToString() }, tx);
-        var plan = string.Join('\n', await app.QueryAsync<string>("explain " + ListContacts.NameAsc, new
+        var sql = ListContacts.SqlFor(new ListContacts.Query("seed 199", null, null, null, null, null, "name", null, null, null), afterCursor: false);
+        var plan = string.Join('\n', await app.QueryAsync<string>("explain " + sql, new
         {
             OrgId = set.Org.Id, Low = "seed 1999", High = "seed 199:", CompanyId = (Guid?)null, OwnerUserId = (Guid?)null, Tags = (string[]?)null,
             CreatedFrom = (DateTime?)null, CreatedTo = (DateTime?)null, AfterId = (Guid?)null, AfterText = (string?)null, AfterTime = (DateTime?)null, Take = 51,
