@@ -51,7 +51,7 @@ public static class DatabaseBootstrap
         {
             var dataDirectory = settings.Embedded.DataDirectory ?? Path.Combine(RepositoryRoot.Find(), ".data", "postgres");
             embedded = new EmbeddedPostgres(
-                new EmbeddedPostgresOptions(dataDirectory, settings.Embedded.Port, settings.Embedded.BinDirectory, []),
+                new EmbeddedPostgresOptions(dataDirectory, settings.Embedded.Port, settings.Embedded.BinDirectory, settings.Embedded.Settings),
                 logger);
             await embedded.StartAsync(ct);
             await EnsureDatabaseAsync(embedded.SuperuserConnectionString, settings.OwnerRole, settings.DatabaseName, template: null, ct);

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using OpsDash.Modules.Crm.Companies.Enrichment;
+using OpsDash.Modules.Crm.Contracts;
 using OpsDash.Modules.Crm.Quotes.Pdf;
 using OpsDash.SharedKernel.Jobs;
 using OpsDash.SharedKernel.Modules;
@@ -13,6 +14,7 @@ public sealed class CrmModule : IModule
     public void AddServices(IServiceCollection services, IConfiguration configuration)
     {
         services.AddValidatorsFromAssemblyOf<CrmModule>();
+        services.AddScoped<ICrmDirectory, CrmDirectory>();
         services.AddSingleton(configuration.GetSection(ClearbitOptions.SectionName).Get<ClearbitOptions>() ?? new ClearbitOptions());
         services.AddSingleton<ClearbitClient>();
         services.AddJobHandler<EnrichCompanyJob, EnrichCompanyHandler>();

@@ -1,16 +1,18 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using OpsDash.Modules.Projects.Contracts;
 using OpsDash.SharedKernel.Modules;
 
 namespace OpsDash.Modules.Projects;
 
+/// <summary>Projects: projects, tasks, milestones and time entries; reads CRM only through its contract.</summary>
 public sealed class ProjectsModule : IModule
 {
     public void AddServices(IServiceCollection services, IConfiguration configuration)
     {
+        services.AddValidatorsFromAssemblyOf<ProjectsModule>();
+        services.AddScoped<IProjectsDirectory, ProjectsDirectory>();
     }
 
-    public void AddRoutes(IEndpointRouteBuilder app)
-    {
-    }
+    public void AddRoutes(IEndpointRouteBuilder app) => ProjectsRoutes.Map(app);
 }

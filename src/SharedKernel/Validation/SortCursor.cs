@@ -2,14 +2,14 @@ using System.Buffers.Text;
 using System.Globalization;
 using System.Text;
 
-namespace OpsDash.Modules.Crm;
+namespace OpsDash.SharedKernel.Validation;
 
 /// <summary>
 /// An opaque keyset cursor over (sort key, id): the last row of a page, bound to the sort it came
 /// from, so a cursor replayed with another sort is a 400 rather than a wrong page. Text keys travel
 /// verbatim, timestamps as UTC ticks (exact: PostgreSQL keeps microseconds).
 /// </summary>
-internal sealed record SortCursor(string Sort, Guid Id, string? Text, DateTime? Time)
+public sealed record SortCursor(string Sort, Guid Id, string? Text, DateTime? Time)
 {
     public string Encode()
     {
