@@ -29,6 +29,9 @@ public sealed class ProjectTests(ProjectsFactory factory) : IClassFixture<Projec
         Assert.Equal(12000m, got.GetProperty("revenue").GetProperty("deal").GetProperty("amount").GetDecimal());
         Assert.Equal(0, got.GetProperty("tasks").GetProperty("total").GetInt32());
 
+        var related = await (await set.Viewer.Client.GetAsync($"{CrmApi.Companies(slug)}/{company}/related")).JsonAsync();
+        Assert.Equal(id, Assert.Single(related.GetProperty("projects").EnumerateArray()).GetProperty("id").GetGuid());
+
         var updated = await (await set.Member.Client.PutAsJsonAsync($"{ProjectApi.Projects(slug)}/{id}", new { name = "Rollout 2", status = "on_hold" })).JsonAsync();
         Assert.Equal("on_hold", updated.GetProperty("status").GetString());
         Assert.Equal(JsonValueKind.Null, updated.GetProperty("companyId").ValueKind);

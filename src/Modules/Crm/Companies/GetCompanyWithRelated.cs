@@ -1,11 +1,13 @@
 using OpsDash.Modules.Crm.Contacts;
 using OpsDash.Modules.Crm.Deals;
+using OpsDash.Modules.Projects.Contracts;
 
 namespace OpsDash.Modules.Crm.Companies;
 
 /// <summary>
-/// getCompanyWithRelated: the company, its live contacts (the first 100 by name, with the total) and
-/// its live deals (the newest 100, with the total). Projects join here when that module exists.
+/// getCompanyWithRelated: the company, its live contacts (the first 100 by name, with the total), its
+/// live deals (the newest 100, with the total) and its projects (the newest 100, through the Projects
+/// module's contract).
 /// </summary>
 internal static class GetCompanyWithRelated
 {
@@ -13,7 +15,10 @@ internal static class GetCompanyWithRelated
 
     public const int MaxDeals = 100;
 
-    public sealed record Response(Company Company, IReadOnlyList<Contact> Contacts, long ContactCount, IReadOnlyList<Deal> Deals, long DealCount);
+    public const int MaxProjects = 100;
+
+    public sealed record Response(
+        Company Company, IReadOnlyList<Contact> Contacts, long ContactCount, IReadOnlyList<Deal> Deals, long DealCount, IReadOnlyList<ProjectSummary> Projects);
 
     private const string GetSql = """
         select id, name, domain, industry, size, website, metadata::text as metadata, created_at, updated_at
@@ -44,9 +49,9 @@ internal static class GetCompanyWithRelated
     public static void Map(IEndpointRouteBuilder org) =>
         org.MapGet("/companies/{companyId:guid}/related", HandleAsync)
             .WithName("GetCompanyWithRelated")
-            .WithSummary("A company with its contacts (first 100 by name) and deals (newest 100), and their counts.");
+            .WithSummary("A company with its contacts (first 100 by name), deals (newest 100) and projects (newest 100), and the counts.");
 
-    private static async Task<Ok<Response>> HandleAsync(Guid companyId, OrgContext org, DbSession db, CancellationToken ct)
+    private static async Task<Ok<Response>> HandleAsync(Guid companyId, OrgContext org, DbSession db, IProjectsDirectory projects, CancellationToken ct)
     {
         var args = new { OrgId = org.Id, Id = companyId, Take = MaxContacts };
         var company = await db.QuerySingleOrDefaultAsync<CompanyFields.Row>(GetSql, args, ct) ?? throw new NotFoundException("Company not found.");
@@ -54,6 +59,7 @@ internal static class GetCompanyWithRelated
         var count = contacts.Count < MaxContacts ? contacts.Count : await db.QuerySingleAsync<long>(CountSql, args, ct);
         var deals = (await db.QueryAsync<DealFields.Row>(DealsSql, args, ct)).Select(d => d.Deal).ToList();
         var dealCount = deals.Count < MaxDeals ? deals.Count : await db.QuerySingleAsync<long>(DealCountSql, args, ct);
-        return TypedResults.Ok(new Response(company.Company, contacts, count, deals, dealCount));
+        var companyProjects = await projects.CompanyProjectsAsync(companyId, MaxProjects, ct);
+        return TypedResults.Ok(new Response(company.Company, contacts, count, deals, dealCount, companyProjects));
     }
 }
