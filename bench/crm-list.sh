@@ -21,42 +21,10 @@ HTTP_PORT="${HTTP_PORT:-5181}"
 PG_PORT="${PG_PORT:-55434}"
 PG_BIN="${OPSDASH_PG_BIN:-/usr/lib/postgresql/15/bin}"
 
-command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk >/dev/null; }
-./scripts/ensure-prerequisites.sh
-dotnet build src/Host -c Release -nologo -v quiet >/dev/null
+. bench/lib.sh
 
-WORK="$(mktemp -d /tmp/opsdash-crm-bench.XXXXXX)"
-HOST_PID=""
-cleanup() {
-    if [ -n "$HOST_PID" ]; then kill "$HOST_PID" 2>/dev/null || true; wait "$HOST_PID" 2>/dev/null || true; fi
-    rm -rf "$WORK"
-}
-trap cleanup EXIT
-
-BASE="http://127.0.0.1:$HTTP_PORT"
-HOST_DLL=src/Host/bin/Release/net10.0/OpsDash.Host.dll
-dotnet "$HOST_DLL" --contentRoot "$PWD/src/Host" --urls "$BASE" \
-    --Database:Embedded:DataDirectory="$WORK/pg" --Database:Embedded:Port="$PG_PORT" \
-    --RateLimiting:Api:PermitLimit=1000000000 --RateLimiting:Auth:PermitLimit=1000000 \
-    >"$WORK/host.log" 2>&1 &
-HOST_PID=$!
-for _ in $(seq 1 120); do curl -fs "$BASE/health/ready" >/dev/null 2>&1 && break; sleep 0.5; done
-curl -fs "$BASE/health/ready" >/dev/null || { echo "Host did not become ready:"; tail -20 "$WORK/host.log"; exit 1; }
-
-psql_owner() { "$PG_BIN/psql" -X -q -t -A -h 127.0.0.1 -p "$PG_PORT" -U postgres -d opsdash "$@"; }
-psql_app() { "$PG_BIN/psql" -X -q -t -A -h 127.0.0.1 -p "$PG_PORT" -U opsdash_app -d opsdash "$@"; }
-json() { python3 -c "import json,sys; d=json.load(sys.stdin); print($1)"; }
-
-EMAIL="crm-bench-$RANDOM@example.test"
-curl -fs -H 'Content-Type: application/json' -d "{\"email\":\"$EMAIL\",\"password\":\"correct horse battery\",\"fullName\":\"Bench\"}" \
-    "$BASE/api/v1/auth/signup" >/dev/null
-TOKEN="$(curl -fs -H 'Content-Type: application/json' -d "{\"email\":\"$EMAIL\",\"password\":\"correct horse battery\"}" \
-    "$BASE/api/v1/auth/login" | json 'd["accessToken"]')"
-ME="$(curl -fs -H "Authorization: Bearer $TOKEN" "$BASE/api/v1/me")"
-USER_ID="$(echo "$ME" | json 'd["id"]')"
 # Enterprise (billed to the personal org): no caps for the seed's org and the import; CSV import is Pro.
 psql_owner -c "update organizations.subscriptions set plan_key = 'enterprise' where org_id = '$(echo "$ME" | json 'd["currentOrgId"]')'"
-AUTH=(-H "Authorization: Bearer $TOKEN")
 # A team org, so members can be added for the 50-member comparison.
 TEAM_JSON="$(curl -fs "${AUTH[@]}" -H 'Content-Type: application/json' -d "{\"name\":\"CRM bench\",\"slug\":\"crm-bench-$RANDOM\"}" "$BASE/api/v1/orgs")"
 SLUG="$(echo "$TEAM_JSON" | json 'd["slug"]')"
@@ -79,21 +47,12 @@ IFS='|' read -r AFTER_ID AFTER_TIME AFTER_TICKS <<<"$(psql_owner -F'|' -c "
     select id, created_at, (extract(epoch from created_at) * 10000000)::bigint + 621355968000000000
       from crm.contacts where org_id = '$ORG_ID' and deleted_at is null
      order by created_at desc, id desc offset $(( (DEEP_PAGE - 1) * 50 - 1 )) limit 1")"
-CURSOR="$(python3 -c "import base64,uuid; print(base64.urlsafe_b64encode(f'created.desc\n{uuid.UUID(\"$AFTER_ID\").hex}\n$AFTER_TICKS'.encode()).decode().rstrip('='))")"
+CURSOR="$(cursor_of created.desc "$AFTER_ID" "$AFTER_TICKS")"
 deep_json="$(curl -s "${AUTH[@]}" "$API/contacts?limit=50&cursor=$CURSOR")"
 deep_first="$(echo "$deep_json" | json 'd["items"][0]["id"]' 2>/dev/null)" || { echo "deep page: $deep_json (cursor $CURSOR)"; exit 1; }
 expected_first="$(psql_owner -c "select id from crm.contacts where org_id = '$ORG_ID' and deleted_at is null order by created_at desc, id desc offset $(( (DEEP_PAGE - 1) * 50 )) limit 1")"
 [ "$deep_first" = "$expected_first" ] || { echo "deep page starts at $deep_first, expected $expected_first"; exit 1; }
 
-latency() { # path -> "p50 p99 req/s" over DURATION seconds on one connection
-    wrk -t1 -c1 -d"${DURATION}s" --latency "${AUTH[@]}" "$BASE$1" | python3 -c '
-import re,sys
-t=sys.stdin.read()
-def ms(v,u): return float(v)*{"us":0.001,"ms":1,"s":1000}[u]
-p=dict((k,ms(v,u)) for k,v,u in re.findall(r"\s(50|99)%\s+([\d.]+)(us|ms|s)",t))
-rps=re.search(r"Requests/sec:\s+([\d.]+)",t).group(1)
-print("%.2f %.2f %s" % (p["50"], p["99"], rps))'
-}
 read -r p1_50 p1_99 _ <<<"$(latency "/api/v1/orgs/$SLUG/contacts?limit=50")"
 read -r deep_50 deep_99 _ <<<"$(latency "/api/v1/orgs/$SLUG/contacts?limit=50&cursor=$CURSOR")"
 echo "list, one connection: page 1 p50 $p1_50 ms (p99 $p1_99), page $DEEP_PAGE p50 $deep_50 ms (p99 $deep_99), ratio $(python3 -c "print(f'{$deep_50 / $p1_50:.2f}')")"

@@ -16,40 +16,9 @@ HTTP_PORT="${HTTP_PORT:-5182}"
 PG_PORT="${PG_PORT:-55435}"
 PG_BIN="${OPSDASH_PG_BIN:-/usr/lib/postgresql/15/bin}"
 
-command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk >/dev/null; }
-./scripts/ensure-prerequisites.sh
-dotnet build src/Host -c Release -nologo -v quiet >/dev/null
-
-WORK="$(mktemp -d /tmp/opsdash-projects-bench.XXXXXX)"
-HOST_PID=""
-cleanup() {
-    if [ -n "$HOST_PID" ]; then kill "$HOST_PID" 2>/dev/null || true; wait "$HOST_PID" 2>/dev/null || true; fi
-    rm -rf "$WORK"
-}
-trap cleanup EXIT
-
-BASE="http://127.0.0.1:$HTTP_PORT"
-dotnet src/Host/bin/Release/net10.0/OpsDash.Host.dll --contentRoot "$PWD/src/Host" --urls "$BASE" \
-    --Database:Embedded:DataDirectory="$WORK/pg" --Database:Embedded:Port="$PG_PORT" \
-    --RateLimiting:Api:PermitLimit=1000000000 --RateLimiting:Auth:PermitLimit=1000000 >"$WORK/host.log" 2>&1 &
-HOST_PID=$!
-for _ in $(seq 1 120); do curl -fs "$BASE/health/ready" >/dev/null 2>&1 && break; sleep 0.5; done
-curl -fs "$BASE/health/ready" >/dev/null || { echo "Host did not become ready:"; tail -20 "$WORK/host.log"; exit 1; }
-
-psql_owner() { "$PG_BIN/psql" -X -q -t -A -h 127.0.0.1 -p "$PG_PORT" -U postgres -d opsdash "$@"; }
-psql_app() { "$PG_BIN/psql" -X -q -t -A -h 127.0.0.1 -p "$PG_PORT" -U opsdash_app -d opsdash "$@"; }
-json() { python3 -c "import json,sys; d=json.load(sys.stdin); print($1)"; }
-
-EMAIL="projects-bench-$RANDOM@example.test"
-curl -fs -H 'Content-Type: application/json' -d "{\"email\":\"$EMAIL\",\"password\":\"correct horse battery\",\"fullName\":\"Bench\"}" \
-    "$BASE/api/v1/auth/signup" >/dev/null
-TOKEN="$(curl -fs -H 'Content-Type: application/json' -d "{\"email\":\"$EMAIL\",\"password\":\"correct horse battery\"}" \
-    "$BASE/api/v1/auth/login" | json 'd["accessToken"]')"
-ME="$(curl -fs -H "Authorization: Bearer $TOKEN" "$BASE/api/v1/me")"
-USER_ID="$(echo "$ME" | json 'd["id"]')"
+. bench/lib.sh
 SLUG="$(echo "$ME" | json 'd["currentOrgSlug"]')"
 ORG_ID="$(echo "$ME" | json 'd["currentOrgId"]')"
-AUTH=(-H "Authorization: Bearer $TOKEN")
 
 echo "# $(date -u +%FT%TZ) commit $(git rev-parse --short HEAD), $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg)"
 start=$(date +%s.%N)
@@ -68,18 +37,6 @@ SQL
 echo "seeded $PROJECTS projects and $TASKS tasks in one project in $(python3 -c "print(f'{$(date +%s.%N) - $start:.1f}')") s"
 PROJECT="$(psql_owner -c "select (left(md5('$ORG_ID' || 'p'), 16) || lpad(to_hex(1), 16, '0'))::uuid")"
 
-latency() { # path -> "p50 p99"
-    wrk -t1 -c1 -d"${DURATION}s" --latency "${AUTH[@]}" "$BASE$1" | python3 -c '
-import re,sys
-t=sys.stdin.read()
-def ms(v,u): return float(v)*{"us":0.001,"ms":1,"s":1000}[u]
-p=dict((k,ms(v,u)) for k,v,u in re.findall(r"\s(50|99)%\s+([\d.]+)(us|ms|s)",t))
-print("%.2f %.2f" % (p["50"], p["99"]))'
-}
-cursor_of() { # sort id text-or-ticks
-    python3 -c "import base64,uuid,sys; print(base64.urlsafe_b64encode(f'{sys.argv[1]}\n{uuid.UUID(sys.argv[2]).hex}\n{sys.argv[3]}'.encode()).decode().rstrip('='))" "$@"
-}
-
 # Projects: page 1 vs the page 2,000 deep (50 per page, newest first).
 DEEP=$(( PROJECTS / 50 < 2000 ? PROJECTS / 50 : 2000 ))
 IFS='|' read -r PID PTIME PTICKS <<<"$(psql_owner -F'|' -c "
@@ -88,8 +45,8 @@ IFS='|' read -r PID PTIME PTICKS <<<"$(psql_owner -F'|' -c "
      order by created_at desc, id desc offset $(( (DEEP - 1) * 50 - 1 )) limit 1")"
 PCURSOR="$(cursor_of projects.created.desc "$PID" "$PTICKS")"
 curl -fs "${AUTH[@]}" "$BASE/api/v1/orgs/$SLUG/projects?limit=50&cursor=$PCURSOR" >/dev/null || { echo "bad projects cursor"; exit 1; }
-read -r p1 p1_99 <<<"$(latency "/api/v1/orgs/$SLUG/projects?limit=50")"
-read -r pd pd_99 <<<"$(latency "/api/v1/orgs/$SLUG/projects?limit=50&cursor=$PCURSOR")"
+read -r p1 p1_99 _ <<<"$(latency "/api/v1/orgs/$SLUG/projects?limit=50")"
+read -r pd pd_99 _ <<<"$(latency "/api/v1/orgs/$SLUG/projects?limit=50&cursor=$PCURSOR")"
 echo "GET /projects, one connection: page 1 p50 $p1 ms (p99 $p1_99), page $DEEP p50 $pd ms (p99 $pd_99), ratio $(python3 -c "print(f'{$pd / $p1:.2f}')")"
 
 # Tasks of the 10,000-task project: page 1 vs page 200 (position order).
@@ -99,8 +56,8 @@ IFS='|' read -r TID TPOS <<<"$(psql_owner -F'|' -c "
      order by position, id offset $(( (TDEEP - 1) * 50 - 1 )) limit 1")"
 TCURSOR="$(cursor_of tasks.position.asc "$TID" "$TPOS")"
 curl -fs "${AUTH[@]}" "$BASE/api/v1/orgs/$SLUG/projects/$PROJECT/tasks?limit=50&cursor=$TCURSOR" >/dev/null || { echo "bad tasks cursor"; exit 1; }
-read -r t1 t1_99 <<<"$(latency "/api/v1/orgs/$SLUG/projects/$PROJECT/tasks?limit=50")"
-read -r td td_99 <<<"$(latency "/api/v1/orgs/$SLUG/projects/$PROJECT/tasks?limit=50&cursor=$TCURSOR")"
+read -r t1 t1_99 _ <<<"$(latency "/api/v1/orgs/$SLUG/projects/$PROJECT/tasks?limit=50")"
+read -r td td_99 _ <<<"$(latency "/api/v1/orgs/$SLUG/projects/$PROJECT/tasks?limit=50&cursor=$TCURSOR")"
 echo "GET /projects/{id}/tasks, one connection: page 1 p50 $t1 ms (p99 $t1_99), page $TDEEP p50 $td ms (p99 $td_99), ratio $(python3 -c "print(f'{$td / $t1:.2f}')")"
 
 echo "plans of the deep pages as opsdash_app:"
