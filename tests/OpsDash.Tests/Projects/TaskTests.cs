@@ -129,6 +129,13 @@ public sealed class TaskTests(ProjectsFactory factory) : IClassFixture<ProjectsF
         Assert.Equal(3, beta.GetProperty("taskCount").GetInt32());
         Assert.Equal(0.3333m, beta.GetProperty("progress").GetDecimal());
 
+        foreach (var bad in new object[] { new { name = "" }, new { name = "Nul\0" }, new { name = new string('m', 10_000) }, new { name = "M", description = new string('d', 5001) } })
+        {
+            await (await set.Member.Client.PutAsJsonAsync($"/api/v1/orgs/{slug}/milestones/{milestone}", bad)).AssertProblemAsync(HttpStatusCode.BadRequest, "validation_error");
+        }
+
+        var renamed = await (await set.Member.Client.PutAsJsonAsync($"/api/v1/orgs/{slug}/milestones/{milestone}", new { name = "Beta 2", dueDate = "2027-06-01" })).JsonAsync();
+        Assert.Equal("2027-06-01", renamed.GetProperty("dueDate").GetString());
         var completed = await (await set.Member.Client.PostAsJsonAsync($"/api/v1/orgs/{slug}/milestones/{milestone}/complete", new { completed = true })).JsonAsync();
         Assert.Equal(JsonValueKind.String, completed.GetProperty("completedAt").ValueKind);
         await (await set.Member.Client.PostAsJsonAsync($"{ProjectApi.Projects(slug)}/{other}/tasks", new { title = "Borrowed", milestoneId = milestone })).AssertProblemAsync(HttpStatusCode.NotFound, "not_found");
@@ -182,6 +189,9 @@ public sealed class TaskTests(ProjectsFactory factory) : IClassFixture<ProjectsF
         Assert.Empty(page.GetProperty("items").EnumerateArray());
         await (await a.User.Client.PostAsJsonAsync($"{ProjectApi.Projects(a.Org.Slug)}/{mine}/tasks", new { title = "X", milestoneId = theirMilestone })).AssertProblemAsync(HttpStatusCode.NotFound, "not_found");
         await (await a.User.Client.PostAsJsonAsync($"/api/v1/orgs/{a.Org.Slug}/milestones/{theirMilestone}/complete", new { completed = true })).AssertProblemAsync(HttpStatusCode.NotFound, "not_found");
+        await (await a.User.Client.PutAsJsonAsync($"/api/v1/orgs/{a.Org.Slug}/milestones/{theirMilestone}", new { name = "Pwned" })).AssertProblemAsync(HttpStatusCode.NotFound, "not_found");
+        await (await a.User.Client.PutAsJsonAsync($"/api/v1/orgs/{b.Org.Slug}/milestones/{theirMilestone}", new { name = "Pwned" })).AssertProblemAsync(HttpStatusCode.NotFound, "not_found");
+        Assert.Equal("M,", await factory.ScalarAsync<string>("select name || ',' || coalesce(completed_at::text, '') from projects.milestones where id = @theirMilestone", new { theirMilestone }));
         await (await a.User.Client.GetAsync($"{ProjectApi.Tasks(a.Org.Slug)}/{theirs}")).AssertProblemAsync(HttpStatusCode.NotFound, "not_found");
         Assert.Equal(0, await factory.ScalarAsync<long>("select count(*) from projects.tasks where org_id = @Id", new { a.Org.Id }));
     }
