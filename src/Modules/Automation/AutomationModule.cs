@@ -1,16 +1,26 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using OpsDash.Modules.Automation.Contracts;
+using OpsDash.Modules.Automation.Notifications;
+using OpsDash.SharedKernel.Http;
 using OpsDash.SharedKernel.Modules;
 
 namespace OpsDash.Modules.Automation;
 
+/// <summary>Automation: in-app notifications so far; workflow triggers, actions and runs follow (issue 11).</summary>
 public sealed class AutomationModule : IModule
 {
     public void AddServices(IServiceCollection services, IConfiguration configuration)
     {
+        services.AddValidatorsFromAssemblyOf<AutomationModule>();
+        services.AddScoped<INotifications, NotificationSender>();
     }
 
     public void AddRoutes(IEndpointRouteBuilder app)
     {
+        var me = app.MapGroup("/me").WithTag("Notifications", "Your in-app notifications across your orgs.").RequireAuthorization();
+        ListMyNotifications.Map(me);
+        CountUnreadNotifications.Map(me);
+        MarkNotificationsRead.Map(me);
     }
 }
