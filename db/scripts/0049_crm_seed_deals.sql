@@ -22,6 +22,7 @@ create or replace function crm.seed_contacts_and_companies(p_org uuid, p_contact
     returns table (companies bigint, contacts bigint)
     language plpgsql
     set search_path = pg_catalog, pg_temp
+    set work_mem = '256MB' -- the name-order sort of a million generated rows stays in memory
     as $$
 declare
     v_first text[] := array['Ada', 'Alan', 'Grace', 'Linus', 'Barbara', 'Donald', 'Edsger', 'Frances', 'Guido', 'Hedy',
