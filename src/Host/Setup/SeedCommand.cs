@@ -10,8 +10,9 @@ namespace OpsDash.Host.Setup;
 /// fills an org with generated CRM data as the owner role, set-based in SQL (0044, 0049), after migrating.
 /// <c>--email</c> picks the user's personal org; <c>--demo</c> is a small set (60 contacts, 12 companies,
 /// 24 deals across the pipeline, 30 activities, half of it owned by that user) so every screen has data.
-/// The default is the benchmark's org: 1,000,000 contacts, 50,000 companies, 200,000 deals. Seeding
-/// again adds only what is missing.
+/// The default is the benchmark's org: 1,000,000 contacts, 50,000 companies, 200,000 deals. Steps commit
+/// one by one, contacts and deals in <c>--parallel</c> parts (default: one per core); seeding again adds
+/// only what is missing.
 /// </summary>
 public static class SeedCommand
 {
@@ -29,14 +30,20 @@ public static class SeedCommand
          where u.email = lower(@Email)
         """;
 
-    // One step per seeded area, in order; each later module adds its call here.
-    private static readonly string[] Steps =
+    // One step per seeded area, in order (each later module adds its own): a step's parts run in parallel
+    // connections, each its own transaction; then its tables are analyzed, before the next step's foreign
+    // keys and triggers plan their lookups on them (0049).
+    private sealed record Step(string Name, string Sql, bool Parallel, string Analyze);
+
+    private static readonly Step[] Steps =
     [
-        "select companies, contacts from crm.seed_contacts_and_companies(@OrgId, @Contacts, @Companies, @OwnerUserId)",
-        "select deals, activities from crm.seed_deals(@OrgId, @Deals, @Activities, @Contacts, @Companies, @OwnerUserId)",
+        new("companies", "select crm.seed_companies(@OrgId, @Companies)", false, "analyze crm.companies"),
+        new("contacts", "select crm.seed_contacts(@OrgId, @Contacts, @Companies, @OwnerUserId, @Part, @Parts)", true, "analyze crm.contacts"),
+        new("deals", "select crm.seed_deals(@OrgId, @Deals, @Contacts, @Companies, @OwnerUserId, @Part, @Parts)", true, "analyze crm.deals; analyze crm.deal_stage_history"),
+        new("activities", "select crm.seed_activities(@OrgId, @Activities, @Deals, @OwnerUserId)", false, "analyze crm.activities"),
     ];
 
-    public sealed record Options(string? Email, string? Slug, int Contacts, int Companies, int Deals = 0, int Activities = 0);
+    public sealed record Options(string? Email, string? Slug, int Contacts, int Companies, int Deals = 0, int Activities = 0, int Parallel = 1);
 
     public static async Task<int> RunAsync(IConfiguration configuration, string[] args)
     {
@@ -44,7 +51,7 @@ public static class SeedCommand
         var logger = loggerFactory.CreateLogger("seed");
         if (Parse(args) is not { } options)
         {
-            Console.Error.WriteLine("Usage: seed (--email ADDRESS | --org SLUG) [--contacts N] [--companies N] [--deals N] [--activities N] [--demo]");
+            Console.Error.WriteLine("Usage: seed (--email ADDRESS | --org SLUG) [--contacts N] [--companies N] [--deals N] [--activities N] [--parallel N] [--demo]");
             return 2;
         }
 
@@ -79,20 +86,30 @@ public static class SeedCommand
         }
 
         var clock = Stopwatch.StartNew();
-        await using var tx = await connection.BeginTransactionAsync();
         foreach (var step in Steps)
         {
-            var counts = await connection.QuerySingleAsync(
-                new CommandDefinition(
-                    step, new { org.OrgId, options.Contacts, options.Companies, options.Deals, options.Activities, org.OwnerUserId }, tx, commandTimeout: 0));
-            await output.WriteLineAsync($"  {string.Join(", ", ((IDictionary<string, object>)counts).Select(c => $"{c.Value} {c.Key}"))}");
+            var parts = step.Parallel ? Math.Max(1, options.Parallel) : 1;
+            var counts = await Task.WhenAll(Enumerable.Range(0, parts).Select(part => RunPartAsync(ownerConnectionString, step, options, org, part, parts)));
+            await connection.ExecuteAsync(new CommandDefinition(step.Analyze, commandTimeout: 0));
+            await output.WriteLineAsync($"  {counts.Sum()} {step.Name}");
         }
 
-        await tx.CommitAsync();
-        // The seed functions analyze the tables they fill as they go (0049); these two they do not.
-        await connection.ExecuteAsync(new CommandDefinition("analyze crm.deal_stage_history; analyze crm.activities", commandTimeout: 0));
         await output.WriteLineAsync($"Seeded org {org.OrgId} in {clock.Elapsed.TotalSeconds:F1} s.");
         return true;
+    }
+
+    private static async Task<long> RunPartAsync(string ownerConnectionString, Step step, Options options, (Guid OrgId, Guid OwnerUserId) org, int part, int parts)
+    {
+        await using var connection = new NpgsqlConnection(ownerConnectionString);
+        await connection.OpenAsync();
+        await using var tx = await connection.BeginTransactionAsync();
+        var count = await connection.ExecuteScalarAsync<long>(new CommandDefinition(
+            step.Sql,
+            new { org.OrgId, options.Contacts, options.Companies, options.Deals, options.Activities, org.OwnerUserId, Part = part, Parts = parts },
+            tx,
+            commandTimeout: 0));
+        await tx.CommitAsync();
+        return count;
     }
 
     private static Options? Parse(string[] args)
@@ -103,7 +120,8 @@ public static class SeedCommand
         var demo = args.Contains("--demo");
         var options = new Options(
             Value("--email"), Value("--org"), Count("--contacts", demo ? 60 : 1_000_000), Count("--companies", demo ? 12 : 50_000),
-            Count("--deals", demo ? 24 : 200_000), Count("--activities", demo ? 30 : 0));
+            Count("--deals", demo ? 24 : 200_000), Count("--activities", demo ? 30 : 0),
+            Math.Clamp(Count("--parallel", Environment.ProcessorCount), 1, 8));
         return options.Email is null == (options.Slug is null) ? null : options;
     }
 }

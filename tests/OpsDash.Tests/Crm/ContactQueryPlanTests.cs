@@ -15,7 +15,7 @@ public sealed class ContactQueryPlanTests(OpsDashFactory factory) : IClassFixtur
     {
         var set = await factory.CreateOrgWithRolesAsync("enterprise");
         // As ./run.sh seed fills it: every third contact at one of 2,000 companies.
-        await factory.ExecuteOwnerAsync("select crm.seed_contacts_and_companies(@Id, 20000, 2000, null)", new { set.Org.Id });
+        await factory.ExecuteOwnerAsync("select crm.seed_companies(@Id, 2000); select crm.seed_contacts(@Id, 20000, 2000, null, 0, 1)", new { set.Org.Id });
         await factory.ExecuteOwnerAsync("analyze crm.contacts; analyze crm.companies");
         // 60 rows remain after the cursor in the page's direction: a full page of 50 (+1) is left.
         var last = await factory.ScalarAsync<Guid>(

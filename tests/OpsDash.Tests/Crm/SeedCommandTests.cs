@@ -11,8 +11,8 @@ public sealed class SeedCommandTests(OpsDashFactory factory) : IClassFixture<Ops
         var set = await factory.CreateOrgWithRolesAsync();
         var other = await factory.CreateStrangerAsync();
 
-        Assert.True(await SeedCommand.SeedAsync(factory.OwnerConnectionString, new SeedCommand.Options(null, set.Org.Slug, 30, 5, Deals: 10), TextWriter.Null));
-        Assert.True(await SeedCommand.SeedAsync(factory.OwnerConnectionString, new SeedCommand.Options(null, set.Org.Slug, 40, 5, Deals: 12), TextWriter.Null));
+        Assert.True(await SeedCommand.SeedAsync(factory.OwnerConnectionString, new SeedCommand.Options(null, set.Org.Slug, 30, 5, Deals: 10, Parallel: 2), TextWriter.Null));
+        Assert.True(await SeedCommand.SeedAsync(factory.OwnerConnectionString, new SeedCommand.Options(null, set.Org.Slug, 40, 5, Deals: 12, Parallel: 3), TextWriter.Null));
 
         Assert.Equal(40, await factory.LiveContactsAsync(set.Org.Id));
         Assert.Equal(5, await factory.ScalarAsync<long>("select count(*) from crm.companies where org_id = @Id", new { set.Org.Id }));
