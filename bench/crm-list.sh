@@ -78,7 +78,8 @@ SQL
 echo "search server time (3rd run): name 'grace' $(search_ms grace gracf) ms, email 'ada.lovelace.1' $(search_ms ada.lovelace.1 ada.lovelace.2) ms"
 read -r s50 s99 _ <<<"$(latency "/api/v1/orgs/$SLUG/contacts?limit=50&search=grace")"
 read -r e50 e99 _ <<<"$(latency "/api/v1/orgs/$SLUG/contacts?limit=50&search=ada.lovelace.1")"
-echo "search over HTTP, one connection: name p50 $s50 ms (p99 $s99), email p50 $e50 ms (p99 $e99)"
+read -r r50 r99 _ <<<"$(latency "/api/v1/orgs/$SLUG/contacts?limit=50&search=tim.wilson.99")"
+echo "search over HTTP, one connection: name p50 $s50 ms (p99 $s99), email p50 $e50 ms (p99 $e99), rare email prefix p50 $r50 ms (p99 $r99)"
 
 # 5. Throughput side by side, one run, same connections: GET /members with the org's one member (as
 # bench/http-load.sh measures it) and again with 50 members, a page the size of the contact page.
