@@ -2,18 +2,21 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using OpsDash.Modules.Automation.Contracts;
 using OpsDash.Modules.Automation.Notifications;
+using OpsDash.Modules.Projects.Contracts;
+using OpsDash.SharedKernel.Events;
 using OpsDash.SharedKernel.Http;
 using OpsDash.SharedKernel.Modules;
 
 namespace OpsDash.Modules.Automation;
 
-/// <summary>Automation: in-app notifications so far; workflow triggers, actions and runs follow (issue 11).</summary>
+/// <summary>Automation: in-app notifications (and the task assignee's) so far; workflow triggers, actions and runs follow (issue 11).</summary>
 public sealed class AutomationModule : IModule
 {
     public void AddServices(IServiceCollection services, IConfiguration configuration)
     {
         services.AddValidatorsFromAssemblyOf<AutomationModule>();
         services.AddScoped<INotifications, NotificationSender>();
+        services.AddEventHandler<TaskAssigned, NotifyTaskAssignee>(NotifyTaskAssignee.Subscriber);
     }
 
     public void AddRoutes(IEndpointRouteBuilder app)
