@@ -7,7 +7,7 @@ internal sealed class ProjectsDirectory(DbSession db, TenantContext tenant) : IP
 {
     private sealed record DueRow(Guid TaskId, Guid ProjectId, string ProjectName, string Title, string Status, string Priority, Guid? AssigneeUserId, string DueDate)
     {
-        public TaskDue Task => new(TaskId, ProjectId, ProjectName, Title, Status, Priority, AssigneeUserId, Dates.Parse(DueDate)!.Value);
+        public TaskDue Task => new(TaskId, ProjectId, ProjectName, Title, Status, Priority, AssigneeUserId, Values.Date(DueDate)!.Value);
     }
 
     private sealed record ProjectRow(Guid Id, string Name, string Status, string? DueDate);
@@ -39,8 +39,8 @@ internal sealed class ProjectsDirectory(DbSession db, TenantContext tenant) : IP
 
     public async Task<IReadOnlyList<ProjectSummary>> CompanyProjectsAsync(Guid companyId, int limit, CancellationToken ct = default) =>
         [.. (await db.QueryAsync<ProjectRow>(CompanySql, new { tenant.OrgId, CompanyId = companyId, Limit = limit }, ct))
-            .Select(r => new ProjectSummary(r.Id, r.Name, r.Status, Dates.Parse(r.DueDate)))];
+            .Select(r => new ProjectSummary(r.Id, r.Name, r.Status, Values.Date(r.DueDate)))];
 
     private async Task<IReadOnlyList<TaskDue>> DueAsync(DateOnly from, DateOnly until, int limit, CancellationToken ct) =>
-        [.. (await db.QueryAsync<DueRow>(DueSql, new { tenant.OrgId, From = Dates.Text(from), Until = Dates.Text(until), Limit = limit }, ct)).Select(r => r.Task)];
+        [.. (await db.QueryAsync<DueRow>(DueSql, new { tenant.OrgId, From = Values.DateText(from), Until = Values.DateText(until), Limit = limit }, ct)).Select(r => r.Task)];
 }

@@ -25,7 +25,7 @@ internal static class CreateMilestone
             new
             {
                 OrgId = org.Id, Id = id, ProjectId = projectId, Name = request.Name.Trim(),
-                Description = string.IsNullOrWhiteSpace(request.Description) ? null : request.Description.Trim(), DueDate = Dates.Text(request.DueDate),
+                Description = Values.OptionalText(request.Description), DueDate = Values.DateText(request.DueDate),
             },
             ct);
         var milestone = (await db.QuerySingleAsync<MilestoneFields.Row>(MilestoneFields.GetSql, new { OrgId = org.Id, Id = id }, ct)).Milestone;

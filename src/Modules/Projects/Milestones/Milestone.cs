@@ -22,7 +22,7 @@ internal static class MilestoneFields
         Guid Id, Guid ProjectId, string Name, string? Description, string? DueDate, DateTime? CompletedAt, int TaskCount, int DoneCount, DateTime CreatedAt)
     {
         public Milestone Milestone => new(
-            Id, ProjectId, Name, Description, Dates.Parse(DueDate), CompletedAt, TaskCount, DoneCount,
+            Id, ProjectId, Name, Description, Values.Date(DueDate), CompletedAt, TaskCount, DoneCount,
             TaskCount == 0 ? 0m : decimal.Round((decimal)DoneCount / TaskCount, 4), CreatedAt);
     }
 

@@ -41,7 +41,7 @@ internal static class UpdateMilestone
             new
             {
                 OrgId = org.Id, Id = milestoneId, Name = request.Name.Trim(),
-                Description = string.IsNullOrWhiteSpace(request.Description) ? null : request.Description.Trim(), DueDate = Dates.Text(request.DueDate),
+                Description = Values.OptionalText(request.Description), DueDate = Values.DateText(request.DueDate),
             },
             ct);
         return await ReadAsync(changed, milestoneId, "milestone.updated", org, audit, db, ct);

@@ -39,7 +39,7 @@ internal static class CreateProject
     {
         await features.CheckUsageLimitAsync("projects:crud", () => db.QuerySingleAsync<long>(CountSql, new { OrgId = org.Id }, ct), ct: ct);
         await ProjectFields.CheckLinksAsync(request, crm, ct);
-        var project = (await db.QuerySingleAsync<ProjectFields.Row>(InsertSql, ProjectFields.Parameters(org.Id, Guid.CreateVersion7(), request), ct)).Project;
+        var project = (await db.QuerySingleAsync<ProjectFields.Row>(InsertSql, ProjectFields.Parameters(org.Id, Guid.CreateVersion7(), request, statusWhenAbsent: "active"), ct)).Project;
         await audit.WriteAsync("project.created", "project", project.Id, ct: ct);
         return TypedResults.Created($"/api/v1/orgs/{org.Current.Slug}/projects/{project.Id}", project);
     }

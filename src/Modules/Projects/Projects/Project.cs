@@ -36,21 +36,22 @@ internal static class ProjectFields
         string? StartDate, string? DueDate, DateTime CreatedAt, DateTime UpdatedAt)
     {
         public Project Project => new(
-            Id, Name, Description, Status, CompanyId, DealId, OwnerUserId, Dates.Parse(StartDate), Dates.Parse(DueDate), CreatedAt, UpdatedAt);
+            Id, Name, Description, Status, CompanyId, DealId, OwnerUserId, Values.Date(StartDate), Values.Date(DueDate), CreatedAt, UpdatedAt);
     }
 
-    public static object Parameters(Guid orgId, Guid id, IProjectFields f) => new
+    /// <summary>The row's parameters; an absent status becomes <paramref name="statusWhenAbsent"/> (null: keep the stored one).</summary>
+    public static object Parameters(Guid orgId, Guid id, IProjectFields f, string? statusWhenAbsent) => new
     {
         OrgId = orgId,
         Id = id,
         Name = f.Name.Trim(),
-        Description = string.IsNullOrWhiteSpace(f.Description) ? null : f.Description.Trim(),
-        Status = f.Status ?? "active",
+        Description = Values.OptionalText(f.Description),
+        Status = f.Status ?? statusWhenAbsent,
         f.CompanyId,
         f.DealId,
         f.OwnerUserId,
-        StartDate = Dates.Text(f.StartDate),
-        DueDate = Dates.Text(f.DueDate),
+        StartDate = Values.DateText(f.StartDate),
+        DueDate = Values.DateText(f.DueDate),
     };
 
     /// <summary>

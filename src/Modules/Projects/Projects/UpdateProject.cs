@@ -16,7 +16,7 @@ internal static class UpdateProject
 
     private const string UpdateSql = """
         update projects.projects as p
-           set name = @Name, description = @Description, status = coalesce(@KeepStatus, p.status), company_id = @CompanyId,
+           set name = @Name, description = @Description, status = coalesce(@Status, p.status), company_id = @CompanyId,
                deal_id = @DealId, owner_user_id = @OwnerUserId, start_date = @StartDate::date, due_date = @DueDate::date
          where p.org_id = @OrgId and p.id = @Id and p.deleted_at is null
         returning
@@ -35,12 +35,7 @@ internal static class UpdateProject
         await ProjectFields.CheckLinksAsync(request, crm, ct);
         var row = await db.QuerySingleOrDefaultAsync<ProjectFields.Row>(
             UpdateSql,
-            new
-            {
-                OrgId = org.Id, Id = projectId, Name = request.Name.Trim(), Description = string.IsNullOrWhiteSpace(request.Description) ? null : request.Description.Trim(),
-                KeepStatus = request.Status, request.CompanyId, request.DealId, request.OwnerUserId,
-                StartDate = Dates.Text(request.StartDate), DueDate = Dates.Text(request.DueDate),
-            },
+            ProjectFields.Parameters(org.Id, projectId, request, statusWhenAbsent: null),
             ct) ?? throw new NotFoundException("Project not found.");
         await audit.WriteAsync("project.updated", "project", projectId, ct: ct);
         return TypedResults.Ok(row.Project);

@@ -50,11 +50,11 @@ internal static class CreateTask
                 ProjectId = projectId,
                 request.MilestoneId,
                 Title = request.Title.Trim(),
-                Description = string.IsNullOrWhiteSpace(request.Description) ? null : request.Description.Trim(),
+                Description = Values.OptionalText(request.Description),
                 Status = request.Status ?? "todo",
                 Priority = request.Priority ?? "medium",
                 request.AssigneeUserId,
-                DueDate = Dates.Text(request.DueDate),
+                DueDate = Values.DateText(request.DueDate),
             },
             ct) ?? throw new NotFoundException("Project not found.")).Task;
         await audit.WriteAsync("task.created", "task", task.Id, new { projectId }, ct);

@@ -28,7 +28,7 @@ internal static class TaskFields
         Guid? AssigneeUserId, string? DueDate, int Position, DateTime? CompletedAt, DateTime CreatedAt, DateTime UpdatedAt)
     {
         public ProjectTask Task => new(
-            Id, ProjectId, MilestoneId, Title, Description, Status, Priority, AssigneeUserId, Dates.Parse(DueDate), Position,
+            Id, ProjectId, MilestoneId, Title, Description, Status, Priority, AssigneeUserId, Values.Date(DueDate), Position,
             CompletedAt, CreatedAt, UpdatedAt);
     }
 }

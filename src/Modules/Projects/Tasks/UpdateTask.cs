@@ -40,11 +40,11 @@ internal static class UpdateTask
                 OrgId = org.Id,
                 Id = taskId,
                 Title = request.Title.Trim(),
-                Description = string.IsNullOrWhiteSpace(request.Description) ? null : request.Description.Trim(),
+                Description = Values.OptionalText(request.Description),
                 Priority = request.Priority ?? before.Priority,
                 request.MilestoneId,
                 request.AssigneeUserId,
-                DueDate = Dates.Text(request.DueDate),
+                DueDate = Values.DateText(request.DueDate),
             },
             ct)).Task;
         await audit.WriteAsync("task.updated", "task", taskId, ct: ct);

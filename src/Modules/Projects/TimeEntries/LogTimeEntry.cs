@@ -27,7 +27,7 @@ internal static class LogTimeEntry
         Guid Id, Guid TaskId, Guid ProjectId, Guid? UserId, int Minutes, string EntryDate, bool Billable, decimal? HourlyRate,
         string Currency, decimal Amount, string? Note, DateTime CreatedAt)
     {
-        public TimeEntry Entry => new(Id, TaskId, ProjectId, UserId, Minutes, Dates.Parse(EntryDate)!.Value, Billable, HourlyRate, Currency, Amount, Note, CreatedAt);
+        public TimeEntry Entry => new(Id, TaskId, ProjectId, UserId, Minutes, Values.Date(EntryDate)!.Value, Billable, HourlyRate, Currency, Amount, Note, CreatedAt);
     }
 
     internal const string Columns = """
@@ -65,9 +65,9 @@ internal static class LogTimeEntry
             InsertSql,
             new
             {
-                OrgId = org.Id, Id = id, TaskId = taskId, tenant.UserId, request.Minutes, EntryDate = Dates.Text(request.EntryDate),
+                OrgId = org.Id, Id = id, TaskId = taskId, tenant.UserId, request.Minutes, EntryDate = Values.DateText(request.EntryDate),
                 Billable = request.Billable ?? true, request.HourlyRate, Currency = request.Currency ?? "USD",
-                Note = string.IsNullOrWhiteSpace(request.Note) ? null : request.Note.Trim(),
+                Note = Values.OptionalText(request.Note),
             },
             ct);
         if (inserted == 0)
