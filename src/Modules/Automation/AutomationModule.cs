@@ -2,6 +2,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using OpsDash.Modules.Automation.Contracts;
 using OpsDash.Modules.Automation.Notifications;
+using OpsDash.Modules.Automation.Workflows;
 using OpsDash.Modules.Projects.Contracts;
 using OpsDash.SharedKernel.Events;
 using OpsDash.SharedKernel.Http;
@@ -25,5 +26,8 @@ public sealed class AutomationModule : IModule
         ListMyNotifications.Map(me);
         CountUnreadNotifications.Map(me);
         MarkNotificationsRead.Map(me);
+
+        var workflows = app.MapOrgGroup().WithTag("Workflows", "Workflow triggers: an event type, conditions over its fields, ordered actions.");
+        WorkflowEndpoints.Map(workflows);
     }
 }

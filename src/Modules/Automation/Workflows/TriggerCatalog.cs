@@ -1,0 +1,59 @@
+namespace OpsDash.Modules.Automation.Workflows;
+
+/// <summary>The type of a field a condition tests, and so which operators and values it takes.</summary>
+internal enum FieldType
+{
+    Text,
+    Number,
+    Id,
+    Flag,
+    List,
+}
+
+/// <summary>
+/// The trigger types and the fields of the event each one fires on (the events' contracts:
+/// Crm.Contracts and Projects.Contracts), and the actions with the config each one needs. Conditions
+/// and actions are checked against these when a workflow is saved, never first at run time.
+/// </summary>
+internal static class TriggerCatalog
+{
+    public static readonly IReadOnlyDictionary<string, IReadOnlyDictionary<string, FieldType>> Triggers =
+        new Dictionary<string, IReadOnlyDictionary<string, FieldType>>(StringComparer.Ordinal)
+        {
+            ["deal_stage_change"] = Fields(("fromStageId", FieldType.Id), ("toStageId", FieldType.Id), ("title", FieldType.Text), ("amount", FieldType.Number), ("currency", FieldType.Text)),
+            ["lead_converted"] = Fields(("dealTitle", FieldType.Text), ("amount", FieldType.Number), ("currency", FieldType.Text), ("contactCreated", FieldType.Flag)),
+            ["contact_created"] = Fields(("firstName", FieldType.Text), ("lastName", FieldType.Text), ("email", FieldType.Text), ("companyId", FieldType.Id), ("tags", FieldType.List)),
+            ["task_status_change"] = Fields(("fromStatus", FieldType.Text), ("toStatus", FieldType.Text), ("projectId", FieldType.Id), ("assigneeUserId", FieldType.Id)),
+            ["task_assigned"] = Fields(("assigneeUserId", FieldType.Id), ("projectId", FieldType.Id), ("title", FieldType.Text)),
+            ["no_activity_days"] = Fields(("days", FieldType.Number), ("amount", FieldType.Number)),
+            ["task_overdue"] = Fields(("daysOverdue", FieldType.Number), ("priority", FieldType.Text), ("projectId", FieldType.Id)),
+        };
+
+    public static readonly IReadOnlyDictionary<FieldType, string[]> Operators = new Dictionary<FieldType, string[]>
+    {
+        [FieldType.Text] = ["equals", "not_equals", "contains", "starts_with"],
+        [FieldType.Number] = ["equals", "not_equals", "gt", "gte", "lt", "lte"],
+        [FieldType.Id] = ["equals", "not_equals"],
+        [FieldType.Flag] = ["equals"],
+        [FieldType.List] = ["contains", "not_contains"],
+    };
+
+    /// <summary>Each action's required config keys and their types; other keys are refused.</summary>
+    public static readonly IReadOnlyDictionary<string, IReadOnlyDictionary<string, FieldType>> Actions =
+        new Dictionary<string, IReadOnlyDictionary<string, FieldType>>(StringComparer.Ordinal)
+        {
+            ["create_task"] = Fields(("projectId", FieldType.Id), ("title", FieldType.Text)),
+            ["notify_user"] = Fields(("userId", FieldType.Id), ("title", FieldType.Text)),
+            ["send_email"] = Fields(("userId", FieldType.Id), ("subject", FieldType.Text)),
+            ["update_field"] = Fields(("field", FieldType.Text), ("value", FieldType.Text)),
+            ["create_project"] = Fields(("name", FieldType.Text)),
+            ["create_deal"] = Fields(("title", FieldType.Text)),
+            ["add_tag"] = Fields(("tag", FieldType.Text)),
+            ["log_activity"] = Fields(("kind", FieldType.Text), ("subject", FieldType.Text)),
+            ["delay"] = Fields(("minutes", FieldType.Number)),
+            ["send_webhook"] = Fields(("url", FieldType.Text)),
+        };
+
+    private static Dictionary<string, FieldType> Fields(params (string Name, FieldType Type)[] fields) =>
+        fields.ToDictionary(f => f.Name, f => f.Type, StringComparer.Ordinal);
+}
