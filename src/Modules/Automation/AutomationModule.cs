@@ -2,15 +2,19 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using OpsDash.Modules.Automation.Contracts;
 using OpsDash.Modules.Automation.Notifications;
+using OpsDash.Modules.Automation.Runs;
 using OpsDash.Modules.Automation.Workflows;
+using OpsDash.Modules.Crm.Contracts;
 using OpsDash.Modules.Projects.Contracts;
 using OpsDash.SharedKernel.Events;
 using OpsDash.SharedKernel.Http;
+using OpsDash.SharedKernel.Jobs;
 using OpsDash.SharedKernel.Modules;
+using OpsDash.SharedKernel.Schedules;
 
 namespace OpsDash.Modules.Automation;
 
-/// <summary>Automation: in-app notifications (and the task assignee's) so far; workflow triggers, actions and runs follow (issue 11).</summary>
+/// <summary>Automation: in-app notifications, workflow triggers and their runs (ADR 0016).</summary>
 public sealed class AutomationModule : IModule
 {
     public void AddServices(IServiceCollection services, IConfiguration configuration)
@@ -18,6 +22,19 @@ public sealed class AutomationModule : IModule
         services.AddValidatorsFromAssemblyOf<AutomationModule>();
         services.AddScoped<INotifications, NotificationSender>();
         services.AddEventHandler<TaskAssigned, NotifyTaskAssignee>(NotifyTaskAssignee.Subscriber);
+
+        services.AddSingleton(configuration.GetSection(AutomationOptions.SectionName).Get<AutomationOptions>() ?? new AutomationOptions());
+        services.AddScoped<WorkflowEngine>();
+        services.AddScoped<StepActions>();
+        services.AddEventHandler<DealStageChanged, StartWorkflowRuns>(StartWorkflowRuns.Subscriber);
+        services.AddEventHandler<LeadConverted, StartWorkflowRuns>(StartWorkflowRuns.Subscriber);
+        services.AddEventHandler<ContactCreated, StartWorkflowRuns>(StartWorkflowRuns.Subscriber);
+        services.AddEventHandler<TaskStatusChanged, StartWorkflowRuns>(StartWorkflowRuns.Subscriber);
+        services.AddEventHandler<TaskAssigned, StartWorkflowRuns>(StartWorkflowRuns.Subscriber);
+        services.AddJobHandler<WorkflowStepJob, RunWorkflowStep>();
+        services.AddJobHandler<ScanTimeTriggersJob, ScanTimeTriggers>();
+        services.AddJobHandler<QueueTimeTriggerScans, QueueTimeTriggerScansHandler>();
+        services.AddRecurringJob<QueueTimeTriggerScans>(QueueTimeTriggerScans.ScheduleName, "0 */15 * * * ?");
     }
 
     public void AddRoutes(IEndpointRouteBuilder app)
@@ -29,5 +46,8 @@ public sealed class AutomationModule : IModule
 
         var workflows = app.MapOrgGroup().WithTag("Workflows", "Workflow triggers: an event type, conditions over its fields, ordered actions.");
         WorkflowEndpoints.Map(workflows);
+        DryRunWorkflow.Map(workflows);
+        ListWorkflowRuns.Map(workflows);
+        GetWorkflowRun.Map(workflows);
     }
 }

@@ -10,8 +10,21 @@ internal sealed class CrmDirectory(DbSession db, TenantContext tenant) : ICrmDir
         """;
 
     private const string DealSql = """
-        select id, title, status, amount, currency, company_id
+        select id, title, status, amount, currency, company_id, contact_id
           from crm.deals where org_id = @OrgId and id = @Id and deleted_at is null
+        """;
+
+    // The at-risk list's rule (ListAtRiskDeals): quiet since before the org's atRiskDays, on ix_deals_quiet_since.
+    private const string QuietDealsSql = """
+        select d.id, d.title, floor(extract(epoch from now() - d.quiet_since) / 86400)::int as days_quiet,
+               d.amount, d.currency, d.contact_id, d.company_id
+          from crm.deals d
+         where d.org_id = @OrgId and d.deleted_at is null and d.status = 'open'
+           and d.quiet_since < now() - make_interval(days => (
+        """ + Settings.CrmSettings.DaysSql + """
+        ))
+         order by d.quiet_since, d.id
+         limit @Limit
         """;
 
     public Task<CompanySummary?> FindCompanyAsync(Guid companyId, CancellationToken ct = default) =>
@@ -19,4 +32,7 @@ internal sealed class CrmDirectory(DbSession db, TenantContext tenant) : ICrmDir
 
     public Task<DealSummary?> FindDealAsync(Guid dealId, CancellationToken ct = default) =>
         db.QuerySingleOrDefaultAsync<DealSummary>(DealSql, new { OrgId = tenant.OrgId, Id = dealId }, ct);
+
+    public async Task<IReadOnlyList<QuietDeal>> QuietDealsAsync(int limit, CancellationToken ct = default) =>
+        [.. await db.QueryAsync<QuietDeal>(QuietDealsSql, new { OrgId = tenant.OrgId, Limit = limit }, ct)];
 }

@@ -15,6 +15,7 @@ public sealed class CrmModule : IModule
     {
         services.AddValidatorsFromAssemblyOf<CrmModule>();
         services.AddScoped<ICrmDirectory, CrmDirectory>();
+        services.AddScoped<ICrmActions, CrmActions>();
         services.AddSingleton(configuration.GetSection(ClearbitOptions.SectionName).Get<ClearbitOptions>() ?? new ClearbitOptions());
         services.AddSingleton<ClearbitClient>();
         services.AddJobHandler<EnrichCompanyJob, EnrichCompanyHandler>();

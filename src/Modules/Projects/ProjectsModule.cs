@@ -12,6 +12,7 @@ public sealed class ProjectsModule : IModule
     {
         services.AddValidatorsFromAssemblyOf<ProjectsModule>();
         services.AddScoped<IProjectsDirectory, ProjectsDirectory>();
+        services.AddScoped<IProjectActions, ProjectActions>();
     }
 
     public void AddRoutes(IEndpointRouteBuilder app) => ProjectsRoutes.Map(app);

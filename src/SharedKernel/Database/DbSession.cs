@@ -167,6 +167,34 @@ public sealed class DbSession : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Runs <paramref name="work"/> inside a savepoint: when it throws, what it wrote is rolled back, the
+    /// transaction stays usable (a caught database error no longer dooms the commit) and the exception goes on
+    /// to the caller, who may record it and commit. For work that must fail on its own (a workflow step).
+    /// </summary>
+    public async Task<T> InSavepointAsync<T>(Func<Task<T>> work, CancellationToken ct = default)
+    {
+        await ConnectionAsync(ct);
+        const string name = "work";
+        RoundTrips++;
+        await _transaction!.SaveAsync(name, ct);
+        var failedBefore = _failed;
+        try
+        {
+            var result = await work();
+            RoundTrips++;
+            await _transaction.ReleaseAsync(name, ct);
+            return result;
+        }
+        catch
+        {
+            RoundTrips++;
+            await _transaction.RollbackAsync(name, CancellationToken.None);
+            _failed = failedBefore;
+            throw;
+        }
+    }
+
     public async Task RollbackAsync(CancellationToken ct = default)
     {
         if (_transaction is null)
@@ -253,7 +281,7 @@ public sealed class DbSession : IAsyncDisposable
         }
         catch (PostgresException)
         {
-            // Any error aborts a PostgreSQL transaction (there are no savepoints here).
+            // Any error aborts a PostgreSQL transaction (until InSavepointAsync rolls back to its savepoint).
             _failed = true;
             throw;
         }

@@ -34,6 +34,9 @@ public static partial class IntegrationEventHandlers
     /// <summary>The job args key holding the event's id, beside the event's own (camelCase) properties.</summary>
     public const string EventIdKey = "eventId";
 
+    /// <summary>The job args key holding the event's <see cref="EventCausation.Depth"/>, absent when 0.</summary>
+    public const string DepthKey = "causationDepth";
+
     /// <summary>
     /// Subscribes <typeparamref name="THandler"/> (scoped: it gets the job's DbSession) to <typeparamref name="TEvent"/>.
     /// <paramref name="subscriber"/> is stored in queued jobs' kind: keep it stable.
@@ -55,6 +58,7 @@ public static partial class IntegrationEventHandlers
             var args = JsonSerializer.Deserialize<JsonElement>(json, JobQueue.Json);
             var message = args.Deserialize<TEvent>(JobQueue.Json) ?? throw new PermanentJobException($"Job {kind} has null arguments.");
             var eventId = args.TryGetProperty(EventIdKey, out var id) && id.TryGetGuid(out var guid) ? guid : Guid.Empty;
+            provider.GetRequiredService<EventCausation>().Depth = args.TryGetProperty(DepthKey, out var depth) && depth.TryGetInt32(out var d) ? d : 0;
             return provider.GetRequiredService<THandler>().HandleAsync(message, eventId, ct);
         }));
         services.TryAddSingleton<EventSubscriptions>();

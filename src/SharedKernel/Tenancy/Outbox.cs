@@ -9,9 +9,9 @@ namespace OpsDash.SharedKernel.Tenancy;
 /// (<see cref="IIntegrationEventHandler{TEvent}"/>), queued through <see cref="JobQueue"/>, so the
 /// jobs exist only if the caller commits and run in the org context the caller acts in (ADR 0010).
 /// </summary>
-public sealed class Outbox(JobQueue jobs, EventSubscriptions subscriptions)
+public sealed class Outbox(JobQueue jobs, EventSubscriptions subscriptions, EventCausation causation)
 {
-    /// <summary>Each job's args are the event as camelCase JSON plus its id (<c>eventId</c>), which this returns.</summary>
+    /// <summary>Each job's args are the event as camelCase JSON plus its id (<c>eventId</c>), which this returns, and the causation depth when above 0.</summary>
     public async Task<Guid> EnqueueAsync<TEvent>(TEvent message, CancellationToken ct = default)
         where TEvent : IIntegrationEvent
     {
@@ -19,6 +19,11 @@ public sealed class Outbox(JobQueue jobs, EventSubscriptions subscriptions)
         var type = IntegrationEvents.TypeOf<TEvent>();
         var args = JsonSerializer.SerializeToNode(message, JobQueue.Json)!.AsObject();
         args[IntegrationEventHandlers.EventIdKey] = id;
+        if (causation.Depth > 0)
+        {
+            args[IntegrationEventHandlers.DepthKey] = causation.Depth;
+        }
+
         var json = args.ToJsonString();
         foreach (var kind in subscriptions.JobKindsOf(type))
         {

@@ -13,6 +13,7 @@ public static class TenancySetup
             .AddScoped<OrgContext>()
             .AddScoped<AuditLog>()
             .AddScoped<FeatureAccess>()
+            .AddScoped<EventCausation>()
             .AddScoped<Outbox>();
     }
 }

@@ -37,7 +37,7 @@ public sealed class ValidationFilter<TRequest> : IEndpointFilter
             title: "Validation failed",
             extensions: new Dictionary<string, object?> { ["error"] = ErrorCodes.ValidationError });
 
-    private static string ToCamelCase(string name) =>
+    internal static string ToCamelCase(string name) =>
         string.IsNullOrEmpty(name) ? "body" : string.Join('.', name.Split('.').Select(p => char.ToLowerInvariant(p[0]) + p[1..]));
 }
 

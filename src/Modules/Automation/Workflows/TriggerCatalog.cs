@@ -1,3 +1,6 @@
+using OpsDash.Modules.Crm.Contracts;
+using OpsDash.Modules.Projects.Contracts;
+
 namespace OpsDash.Modules.Automation.Workflows;
 
 /// <summary>The type of a field a condition tests, and so which operators and values it takes.</summary>
@@ -23,11 +26,37 @@ internal static class TriggerCatalog
             ["deal_stage_change"] = Fields(("fromStageId", FieldType.Id), ("toStageId", FieldType.Id), ("title", FieldType.Text), ("amount", FieldType.Number), ("currency", FieldType.Text)),
             ["lead_converted"] = Fields(("dealTitle", FieldType.Text), ("amount", FieldType.Number), ("currency", FieldType.Text), ("contactCreated", FieldType.Flag)),
             ["contact_created"] = Fields(("firstName", FieldType.Text), ("lastName", FieldType.Text), ("email", FieldType.Text), ("companyId", FieldType.Id), ("tags", FieldType.List)),
-            ["task_status_change"] = Fields(("fromStatus", FieldType.Text), ("toStatus", FieldType.Text), ("projectId", FieldType.Id), ("assigneeUserId", FieldType.Id)),
+            ["task_status_change"] = Fields(("fromStatus", FieldType.Text), ("toStatus", FieldType.Text), ("title", FieldType.Text), ("projectId", FieldType.Id), ("assigneeUserId", FieldType.Id)),
             ["task_assigned"] = Fields(("assigneeUserId", FieldType.Id), ("projectId", FieldType.Id), ("title", FieldType.Text)),
             ["no_activity_days"] = Fields(("days", FieldType.Number), ("amount", FieldType.Number)),
-            ["task_overdue"] = Fields(("daysOverdue", FieldType.Number), ("priority", FieldType.Text), ("projectId", FieldType.Id)),
+            ["task_overdue"] = Fields(("daysOverdue", FieldType.Number), ("priority", FieldType.Text), ("title", FieldType.Text), ("projectId", FieldType.Id)),
         };
+
+    /// <summary>What each trigger type's event is about: the record a run's actions act on (add_tag, log_activity, update_field).</summary>
+    public static readonly IReadOnlyDictionary<string, string> Subjects = new Dictionary<string, string>(StringComparer.Ordinal)
+    {
+        ["deal_stage_change"] = Subject.Deal,
+        ["lead_converted"] = Subject.Deal,
+        ["contact_created"] = Subject.Contact,
+        ["task_status_change"] = Subject.Task,
+        ["task_assigned"] = Subject.Task,
+        ["no_activity_days"] = Subject.Deal,
+        ["task_overdue"] = Subject.Task,
+    };
+
+    /// <summary>Trigger types the schedule evaluates (WorkflowTimeTriggers) rather than an event.</summary>
+    public static readonly IReadOnlyList<string> TimeBased = ["no_activity_days", "task_overdue"];
+
+    /// <summary>A delay step waits at most 30 days.</summary>
+    public const int MaxDelayMinutes = 43_200;
+
+    /// <summary>The fields update_field may set on a subject of <paramref name="subject"/>'s type, by the owning module's contract.</summary>
+    public static IReadOnlyList<string> UpdatableFields(string subject) => subject switch
+    {
+        Subject.Contact => CrmFields.Contact,
+        Subject.Deal => CrmFields.Deal,
+        _ => ProjectsFields.Task,
+    };
 
     public static readonly IReadOnlyDictionary<FieldType, string[]> Operators = new Dictionary<FieldType, string[]>
     {
@@ -56,4 +85,12 @@ internal static class TriggerCatalog
 
     private static Dictionary<string, FieldType> Fields(params (string Name, FieldType Type)[] fields) =>
         fields.ToDictionary(f => f.Name, f => f.Type, StringComparer.Ordinal);
+}
+
+/// <summary>The kinds of record an event is about.</summary>
+internal static class Subject
+{
+    public const string Contact = "contact";
+    public const string Deal = "deal";
+    public const string Task = "task";
 }

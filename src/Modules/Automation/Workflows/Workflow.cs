@@ -48,6 +48,8 @@ internal static class WorkflowStore
 
     private const string DeleteActionsSql = "delete from automation.workflow_actions where org_id = @OrgId and trigger_id = @TriggerId";
 
+    public static Conditions ParseConditions(string json) => JsonSerializer.Deserialize<Conditions>(json, Json)!;
+
     public static string ConditionsJson(Conditions? conditions) =>
         JsonSerializer.Serialize(new Conditions(conditions?.Match ?? "all", conditions?.Rules ?? []), Json);
 
@@ -78,7 +80,7 @@ internal static class WorkflowStore
         var actions = (await db.QueryAsync<ActionRow>(ActionsSql, new { OrgId = orgId, Ids = triggers.Select(t => t.Id).ToArray() }, ct))
             .ToLookup(a => a.TriggerId, a => new WorkflowAction(a.ActionType, JsonSerializer.Deserialize<Dictionary<string, JsonElement>>(a.Config, Json)));
         return [.. triggers.Select(t => new Workflow(
-            t.Id, t.Name, t.TriggerType, t.Enabled, JsonSerializer.Deserialize<Conditions>(t.Conditions, Json)!, [.. actions[t.Id]],
+            t.Id, t.Name, t.TriggerType, t.Enabled, ParseConditions(t.Conditions), [.. actions[t.Id]],
             t.CreatedBy, t.CreatedAt, t.UpdatedAt))];
     }
 }

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using OpsDash.Modules.Crm.Contracts;
 
 namespace OpsDash.Modules.Automation.Workflows;
 
@@ -75,11 +76,55 @@ internal sealed class WorkflowValidator : AbstractValidator<WorkflowRequest>
                 {
                     context.AddFailure($"actions[{i}].config", $"{action.Type} takes no {key[..Math.Min(key.Length, 50)]}.");
                 }
+
+                foreach (var (key, message) in ActionProblems(action.Type, config, r.TriggerType, fields))
+                {
+                    context.AddFailure($"actions[{i}].{key}", message);
+                }
             }
         });
     }
 
-    private static bool Fits(JsonElement value, FieldType type) => type switch
+    // What an action's config must also be, beyond its keys' types: what its trigger's subject allows,
+    // placeholders naming the event's fields, values the owning module would refuse later.
+    private static IEnumerable<(string Key, string Message)> ActionProblems(
+        string type, IReadOnlyDictionary<string, JsonElement> config, string triggerType, IReadOnlyDictionary<string, FieldType> fields)
+    {
+        var subject = TriggerCatalog.Subjects[triggerType];
+        foreach (var (key, value) in config)
+        {
+            if (value.ValueKind == JsonValueKind.String && Templates.Placeholders(value.GetString()!).FirstOrDefault(p => !fields.ContainsKey(p)) is { } unknown)
+            {
+                yield return ($"config.{key}", $"{{{{{unknown[..Math.Min(unknown.Length, 50)]}}}}} is not a field of {triggerType} events ({string.Join(", ", fields.Keys)}).");
+            }
+        }
+
+        string? Text(string key) => config.TryGetValue(key, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
+        switch (type)
+        {
+            case "add_tag" or "log_activity" when subject == Subject.Task:
+                yield return ("type", $"{type} acts on a contact or a deal; {triggerType} events are about a task.");
+                break;
+            case "add_tag" when Text("tag") is { Length: > 50 }:
+                yield return ("config.tag", "A tag is 1 to 50 characters.");
+                break;
+            case "log_activity" when Text("kind") is { } kind && !CrmFields.ActivityKinds.Contains(kind):
+                yield return ("config.kind", $"kind must be one of {string.Join(", ", CrmFields.ActivityKinds)}.");
+                break;
+            case "update_field" when Text("field") is { } field && !TriggerCatalog.UpdatableFields(subject).Contains(field):
+                yield return ("config.field", $"{triggerType} events are about a {subject}, whose fields update_field sets are {string.Join(", ", TriggerCatalog.UpdatableFields(subject))}.");
+                break;
+            case "delay" when config.TryGetValue("minutes", out var m) && m.ValueKind == JsonValueKind.Number
+                              && !(m.TryGetInt32(out var minutes) && minutes is >= 1 and <= TriggerCatalog.MaxDelayMinutes):
+                yield return ("config.minutes", $"minutes is a whole number from 1 to {TriggerCatalog.MaxDelayMinutes} (30 days).");
+                break;
+            case "send_webhook" when Text("url") is { } url && !(Uri.TryCreate(url, UriKind.Absolute, out var uri) && uri.Scheme is "https" or "http"):
+                yield return ("config.url", "url is an absolute http(s) URL.");
+                break;
+        }
+    }
+
+    internal static bool Fits(JsonElement value, FieldType type) => type switch
     {
         FieldType.Number => value.ValueKind == JsonValueKind.Number,
         FieldType.Flag => value.ValueKind is JsonValueKind.True or JsonValueKind.False,
@@ -87,7 +132,7 @@ internal sealed class WorkflowValidator : AbstractValidator<WorkflowRequest>
         _ => value.ValueKind == JsonValueKind.String && value.GetString() is { Length: >= 1 and <= 500 } s && !s.Contains('\0', StringComparison.Ordinal),
     };
 
-    private static string Describe(FieldType type) => type switch
+    internal static string Describe(FieldType type) => type switch
     {
         FieldType.Number => "number",
         FieldType.Flag => "true or false",

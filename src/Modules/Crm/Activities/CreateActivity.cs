@@ -38,11 +38,17 @@ internal static class CreateActivity
 
     private static async Task<Created<Activity>> HandleAsync(Request request, OrgContext org, TenantContext tenant, DbSession db, CancellationToken ct)
     {
-        var activity = await db.QuerySingleAsync<Activity>(
+        var activity = await CreateAsync(org.Id, request, tenant.UserId, db, ct);
+        return TypedResults.Created($"/api/v1/orgs/{org.Current.Slug}/activities/{activity.Id}", activity);
+    }
+
+    /// <summary>The write itself, shared with <see cref="CrmActions"/>; <paramref name="request"/> is valid.</summary>
+    internal static Task<Activity> CreateAsync(Guid orgId, Request request, Guid? userId, DbSession db, CancellationToken ct) =>
+        db.QuerySingleAsync<Activity>(
             InsertSql,
             new
             {
-                OrgId = org.Id,
+                OrgId = orgId,
                 Id = Guid.CreateVersion7(),
                 request.Kind,
                 Subject = string.IsNullOrWhiteSpace(request.Subject) ? null : request.Subject.Trim(),
@@ -50,9 +56,7 @@ internal static class CreateActivity
                 request.ContactId,
                 request.DealId,
                 OccurredAt = request.OccurredAt?.UtcDateTime,
-                tenant.UserId,
+                UserId = userId,
             },
             ct);
-        return TypedResults.Created($"/api/v1/orgs/{org.Current.Slug}/activities/{activity.Id}", activity);
-    }
 }

@@ -41,19 +41,31 @@ internal static class UpdateContact
             .WithSummary("Replace a contact's fields; publishes contact.updated with the fields that changed.");
 
     private static async Task<Ok<Contact>> HandleAsync(
-        Guid contactId, Request request, OrgContext org, TenantContext tenant, AuditLog audit, Outbox outbox, DbSession db, CancellationToken ct)
+        Guid contactId, Request request, OrgContext org, TenantContext tenant, AuditLog audit, Outbox outbox, DbSession db, CancellationToken ct) =>
+        TypedResults.Ok((await ApplyAsync(org.Id, contactId, _ => request, tenant.UserId, audit, outbox, db, ct)).After);
+
+    /// <summary>The request as the contact stands: what a change of one field starts from.</summary>
+    internal static Request From(Contact c) => new(c.FirstName, c.LastName, c.Email, c.Phone, c.Title, c.CompanyId, c.OwnerUserId, c.Tags);
+
+    /// <summary>
+    /// Locks the contact and writes <paramref name="change"/>'s request (valid: the caller checks it) when it changes
+    /// anything; shared with <see cref="CrmActions"/>. Returns the contact after and the fields that changed.
+    /// </summary>
+    internal static async Task<(Contact After, IReadOnlyList<string> Changed)> ApplyAsync(
+        Guid orgId, Guid contactId, Func<Contact, Request> change, Guid? actorUserId, AuditLog audit, Outbox outbox, DbSession db, CancellationToken ct)
     {
-        var before = await db.QuerySingleOrDefaultAsync<Contact>(LockSql, new { OrgId = org.Id, Id = contactId }, ct)
+        var before = await db.QuerySingleOrDefaultAsync<Contact>(LockSql, new { OrgId = orgId, Id = contactId }, ct)
             ?? throw new NotFoundException("Contact not found.");
+        var request = change(before);
         var changed = ContactFields.Diff(before.Snapshot(), ContactFields.Snapshot(contactId, request));
         if (changed.Count == 0)
         {
-            return TypedResults.Ok(before);
+            return (before, changed);
         }
 
-        var after = await db.QuerySingleAsync<Contact>(UpdateSql, ContactFields.Parameters(org.Id, contactId, request), ct);
+        var after = await db.QuerySingleAsync<Contact>(UpdateSql, ContactFields.Parameters(orgId, contactId, request), ct);
         await audit.WriteAsync("contact.updated", "contact", contactId, new { changedFields = changed }, ct);
-        await outbox.EnqueueAsync(new ContactUpdated(contactId, tenant.UserId, changed, before.Snapshot(), after.Snapshot()), ct);
-        return TypedResults.Ok(after);
+        await outbox.EnqueueAsync(new ContactUpdated(contactId, actorUserId, changed, before.Snapshot(), after.Snapshot()), ct);
+        return (after, changed);
     }
 }

@@ -45,13 +45,21 @@ internal static class CreateDeal
     private static async Task<Created<Deal>> HandleAsync(
         Request request, OrgContext org, TenantContext tenant, FeatureAccess features, AuditLog audit, Outbox outbox, DbSession db, CancellationToken ct)
     {
-        await features.CheckUsageLimitAsync("crm:deals", () => db.QuerySingleAsync<long>(CountSql, new { OrgId = org.Id }, ct), ct: ct);
-        await db.ExecuteAsync(DealFields.EnsureStagesSql, new { OrgId = org.Id }, ct);
+        var deal = await CreateAsync(org.Id, request, tenant.UserId, features, audit, outbox, db, ct);
+        return TypedResults.Created($"/api/v1/orgs/{org.Current.Slug}/deals/{deal.Id}", deal);
+    }
+
+    /// <summary>The write itself, shared with <see cref="CrmActions"/>; <paramref name="request"/> is valid.</summary>
+    internal static async Task<Deal> CreateAsync(
+        Guid orgId, Request request, Guid? actorUserId, FeatureAccess features, AuditLog audit, Outbox outbox, DbSession db, CancellationToken ct)
+    {
+        await features.CheckUsageLimitAsync("crm:deals", () => db.QuerySingleAsync<long>(CountSql, new { OrgId = orgId }, ct), ct: ct);
+        await db.ExecuteAsync(DealFields.EnsureStagesSql, new { OrgId = orgId }, ct);
         var id = Guid.CreateVersion7();
-        await db.ExecuteAsync(InsertSql, DealFields.Parameters(org.Id, id, request, request.StageId), ct);
-        var deal = (await db.QuerySingleAsync<DealFields.Row>(GetSql, new { OrgId = org.Id, Id = id }, ct)).Deal;
+        await db.ExecuteAsync(InsertSql, DealFields.Parameters(orgId, id, request, request.StageId), ct);
+        var deal = (await db.QuerySingleAsync<DealFields.Row>(GetSql, new { OrgId = orgId, Id = id }, ct)).Deal;
         await audit.WriteAsync("deal.created", "deal", id, ct: ct);
-        await DealOutcome.PublishAsync(deal, new StageRef(deal.StageId, deal.StageName), deal.Status, tenant.UserId, outbox, ct);
-        return TypedResults.Created($"/api/v1/orgs/{org.Current.Slug}/deals/{id}", deal);
+        await DealOutcome.PublishAsync(deal, new StageRef(deal.StageId, deal.StageName), deal.Status, actorUserId, outbox, ct);
+        return deal;
     }
 }

@@ -21,6 +21,8 @@ internal static class UpdateDeal
 
     private const string GetSql = DealFields.Select + " where d.org_id = @OrgId and d.id = @Id";
 
+    private const string LockSql = DealFields.Select + " where d.org_id = @OrgId and d.id = @Id and d.deleted_at is null for update of d";
+
     public static void Map(IEndpointRouteBuilder org) =>
         org.MapPut("/deals/{dealId:guid}", HandleAsync)
             .RequireNonViewer()
@@ -28,14 +30,25 @@ internal static class UpdateDeal
             .WithName("UpdateDeal")
             .WithSummary("Replace a deal's fields (not its stage: POST /deals/{id}/stage).");
 
-    private static async Task<Ok<Deal>> HandleAsync(Guid dealId, Request request, OrgContext org, AuditLog audit, DbSession db, CancellationToken ct)
+    private static async Task<Ok<Deal>> HandleAsync(Guid dealId, Request request, OrgContext org, AuditLog audit, DbSession db, CancellationToken ct) =>
+        TypedResults.Ok(await UpdateAsync(org.Id, dealId, request, audit, db, ct));
+
+    /// <summary>The request as the deal stands: what a change of one field starts from.</summary>
+    internal static Request From(Deal d) => new(d.Title, d.ContactId, d.CompanyId, d.OwnerUserId, d.Amount, d.Currency, d.ExpectedCloseDate);
+
+    /// <summary>The write itself, shared with <see cref="CrmActions"/>; <paramref name="request"/> is valid.</summary>
+    internal static async Task<Deal> UpdateAsync(Guid orgId, Guid dealId, Request request, AuditLog audit, DbSession db, CancellationToken ct)
     {
-        if (await db.ExecuteAsync(UpdateSql, DealFields.Parameters(org.Id, dealId, request), ct) == 0)
+        if (await db.ExecuteAsync(UpdateSql, DealFields.Parameters(orgId, dealId, request), ct) == 0)
         {
             throw new NotFoundException("Deal not found.");
         }
 
         await audit.WriteAsync("deal.updated", "deal", dealId, ct: ct);
-        return TypedResults.Ok((await db.QuerySingleAsync<DealFields.Row>(GetSql, new { OrgId = org.Id, Id = dealId }, ct)).Deal);
+        return (await db.QuerySingleAsync<DealFields.Row>(GetSql, new { OrgId = orgId, Id = dealId }, ct)).Deal;
     }
+
+    /// <summary>The deal as it stands, locked until commit; null when it is not a live deal of the org.</summary>
+    internal static async Task<Deal?> LockAsync(Guid orgId, Guid dealId, DbSession db, CancellationToken ct) =>
+        (await db.QuerySingleOrDefaultAsync<DealFields.Row>(LockSql, new { OrgId = orgId, Id = dealId }, ct))?.Deal;
 }

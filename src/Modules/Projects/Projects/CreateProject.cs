@@ -37,10 +37,18 @@ internal static class CreateProject
     private static async Task<Created<Project>> HandleAsync(
         Request request, OrgContext org, FeatureAccess features, ICrmDirectory crm, AuditLog audit, DbSession db, CancellationToken ct)
     {
-        await features.CheckUsageLimitAsync("projects:crud", () => db.QuerySingleAsync<long>(CountSql, new { OrgId = org.Id }, ct), ct: ct);
-        await ProjectFields.CheckLinksAsync(request, crm, ct);
-        var project = (await db.QuerySingleAsync<ProjectFields.Row>(InsertSql, ProjectFields.Parameters(org.Id, Guid.CreateVersion7(), request, statusWhenAbsent: "active"), ct)).Project;
-        await audit.WriteAsync("project.created", "project", project.Id, ct: ct);
+        var project = await CreateAsync(org.Id, request, features, crm, audit, db, ct);
         return TypedResults.Created($"/api/v1/orgs/{org.Current.Slug}/projects/{project.Id}", project);
+    }
+
+    /// <summary>The write itself, shared with <see cref="ProjectActions"/>; <paramref name="request"/> is valid.</summary>
+    internal static async Task<Project> CreateAsync(
+        Guid orgId, Request request, FeatureAccess features, ICrmDirectory crm, AuditLog audit, DbSession db, CancellationToken ct)
+    {
+        await features.CheckUsageLimitAsync("projects:crud", () => db.QuerySingleAsync<long>(CountSql, new { OrgId = orgId }, ct), ct: ct);
+        await ProjectFields.CheckLinksAsync(request, crm, ct);
+        var project = (await db.QuerySingleAsync<ProjectFields.Row>(InsertSql, ProjectFields.Parameters(orgId, Guid.CreateVersion7(), request, statusWhenAbsent: "active"), ct)).Project;
+        await audit.WriteAsync("project.created", "project", project.Id, ct: ct);
+        return project;
     }
 }

@@ -34,19 +34,24 @@ internal static class ChangeTaskStatus
             .WithSummary("Change a task's status (audit entry; publishes task.status_changed).");
 
     private static async Task<Ok<Response>> HandleAsync(
-        Guid taskId, Request request, OrgContext org, TenantContext tenant, AuditLog audit, Outbox outbox, DbSession db, CancellationToken ct)
+        Guid taskId, Request request, OrgContext org, TenantContext tenant, AuditLog audit, Outbox outbox, DbSession db, CancellationToken ct) =>
+        TypedResults.Ok(await ChangeAsync(org.Id, taskId, request, tenant.UserId, audit, outbox, db, ct));
+
+    /// <summary>The change itself, shared with <see cref="ProjectActions"/>; <paramref name="request"/> is valid.</summary>
+    internal static async Task<Response> ChangeAsync(
+        Guid orgId, Guid taskId, Request request, Guid? actorUserId, AuditLog audit, Outbox outbox, DbSession db, CancellationToken ct)
     {
-        var args = new { OrgId = org.Id, Id = taskId, request.Status };
+        var args = new { OrgId = orgId, Id = taskId, request.Status };
         var before = (await db.QuerySingleOrDefaultAsync<TaskFields.Row>(LockSql, args, ct) ?? throw new NotFoundException("Task not found.")).Task;
         if (before.Status == request.Status)
         {
-            return TypedResults.Ok(new Response(before, false, before.Status));
+            return new Response(before, false, before.Status);
         }
 
         var after = (await db.QuerySingleAsync<TaskFields.Row>(UpdateSql, args, ct)).Task;
         await audit.WriteAsync("task.status_changed", "task", taskId, new { from = before.Status, to = after.Status }, ct);
         await outbox.EnqueueAsync(
-            new TaskStatusChanged(taskId, after.ProjectId, tenant.UserId, after.Title, before.Status, after.Status, after.AssigneeUserId), ct);
-        return TypedResults.Ok(new Response(after, true, before.Status));
+            new TaskStatusChanged(taskId, after.ProjectId, actorUserId, after.Title, before.Status, after.Status, after.AssigneeUserId), ct);
+        return new Response(after, true, before.Status);
     }
 }

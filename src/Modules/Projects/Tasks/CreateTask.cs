@@ -41,11 +41,19 @@ internal static class CreateTask
     private static async Task<Created<ProjectTask>> HandleAsync(
         Guid projectId, Request request, OrgContext org, TenantContext tenant, AuditLog audit, Outbox outbox, DbSession db, CancellationToken ct)
     {
+        var task = await CreateAsync(org.Id, projectId, request, tenant.UserId, audit, outbox, db, ct);
+        return TypedResults.Created($"/api/v1/orgs/{org.Current.Slug}/tasks/{task.Id}", task);
+    }
+
+    /// <summary>The write itself, shared with <see cref="ProjectActions"/>; <paramref name="request"/> is valid.</summary>
+    internal static async Task<ProjectTask> CreateAsync(
+        Guid orgId, Guid projectId, Request request, Guid? actorUserId, AuditLog audit, Outbox outbox, DbSession db, CancellationToken ct)
+    {
         var task = (await db.QuerySingleOrDefaultAsync<TaskFields.Row>(
             InsertSql,
             new
             {
-                OrgId = org.Id,
+                OrgId = orgId,
                 Id = Guid.CreateVersion7(),
                 ProjectId = projectId,
                 request.MilestoneId,
@@ -58,7 +66,7 @@ internal static class CreateTask
             },
             ct) ?? throw new NotFoundException("Project not found.")).Task;
         await audit.WriteAsync("task.created", "task", task.Id, new { projectId }, ct);
-        await TaskAssignments.PublishAsync(task, previous: null, tenant.UserId, audit, outbox, ct);
-        return TypedResults.Created($"/api/v1/orgs/{org.Current.Slug}/tasks/{task.Id}", task);
+        await TaskAssignments.PublishAsync(task, previous: null, actorUserId, audit, outbox, ct);
+        return task;
     }
 }

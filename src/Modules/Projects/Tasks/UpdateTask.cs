@@ -29,15 +29,27 @@ internal static class UpdateTask
             .WithSummary("Replace a task's fields; a new assignee gets task.assigned.");
 
     private static async Task<Ok<ProjectTask>> HandleAsync(
-        Guid taskId, Request request, OrgContext org, TenantContext tenant, AuditLog audit, Outbox outbox, DbSession db, CancellationToken ct)
+        Guid taskId, Request request, OrgContext org, TenantContext tenant, AuditLog audit, Outbox outbox, DbSession db, CancellationToken ct) =>
+        TypedResults.Ok((await ApplyAsync(org.Id, taskId, _ => request, tenant.UserId, audit, outbox, db, ct)).After);
+
+    /// <summary>The request as the task stands: what a change of one field starts from.</summary>
+    internal static Request From(ProjectTask t) => new(t.Title, t.Description, t.Priority, t.MilestoneId, t.AssigneeUserId, t.DueDate);
+
+    /// <summary>
+    /// Locks the task and writes <paramref name="change"/>'s request (valid: the caller checks it); shared with
+    /// <see cref="ProjectActions"/>. Returns the task before and after.
+    /// </summary>
+    internal static async Task<(ProjectTask Before, ProjectTask After)> ApplyAsync(
+        Guid orgId, Guid taskId, Func<ProjectTask, Request> change, Guid? actorUserId, AuditLog audit, Outbox outbox, DbSession db, CancellationToken ct)
     {
-        var before = (await db.QuerySingleOrDefaultAsync<TaskFields.Row>(LockSql, new { OrgId = org.Id, Id = taskId }, ct)
+        var before = (await db.QuerySingleOrDefaultAsync<TaskFields.Row>(LockSql, new { OrgId = orgId, Id = taskId }, ct)
             ?? throw new NotFoundException("Task not found.")).Task;
+        var request = change(before);
         var after = (await db.QuerySingleAsync<TaskFields.Row>(
             UpdateSql,
             new
             {
-                OrgId = org.Id,
+                OrgId = orgId,
                 Id = taskId,
                 Title = request.Title.Trim(),
                 Description = Values.OptionalText(request.Description),
@@ -48,7 +60,7 @@ internal static class UpdateTask
             },
             ct)).Task;
         await audit.WriteAsync("task.updated", "task", taskId, ct: ct);
-        await TaskAssignments.PublishAsync(after, before.AssigneeUserId, tenant.UserId, audit, outbox, ct);
-        return TypedResults.Ok(after);
+        await TaskAssignments.PublishAsync(after, before.AssigneeUserId, actorUserId, audit, outbox, ct);
+        return (before, after);
     }
 }

@@ -1,0 +1,19 @@
+namespace OpsDash.Modules.Automation.Runs;
+
+/// <summary>The <c>Automation</c> configuration section (ADR 0016).</summary>
+public sealed class AutomationOptions
+{
+    public const string SectionName = "Automation";
+
+    /// <summary>Attempts of a step that fails for a reason retrying may fix (a mail server down), before it is failed.</summary>
+    public int StepMaxAttempts { get; set; } = 3;
+
+    /// <summary>The wait before a step's second attempt; it doubles for each attempt after.</summary>
+    public TimeSpan StepRetryDelay { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>How many workflow runs in a row may cause each other; an event caused by a chain this long starts no run (cut_off).</summary>
+    public int MaxDepth { get; set; } = 5;
+
+    /// <summary>Subjects (quiet deals, overdue tasks) one scan of an org's time-based triggers looks at, per type.</summary>
+    public int TimeTriggerScanLimit { get; set; } = 500;
+}
