@@ -21,6 +21,32 @@ public sealed class FakeSmtpServer : IAsyncDisposable
 
     public ConcurrentQueue<ReceivedMail> Received { get; } = new();
 
+    private readonly Lock _rejecting = new();
+    private (string Containing, int Times) _reject = (string.Empty, 0);
+
+    /// <summary>Answers the DATA of the next <paramref name="times"/> messages containing <paramref name="containing"/> with a 451 (try again later), as a relay under load would.</summary>
+    public void Reject(string containing, int times)
+    {
+        lock (_rejecting)
+        {
+            _reject = (containing, times);
+        }
+    }
+
+    private bool Rejects(string data)
+    {
+        lock (_rejecting)
+        {
+            if (_reject.Times <= 0 || !data.Contains(_reject.Containing, StringComparison.Ordinal))
+            {
+                return false;
+            }
+
+            _reject.Times--;
+            return true;
+        }
+    }
+
     public async ValueTask DisposeAsync()
     {
         await _stop.CancelAsync();
@@ -78,6 +104,13 @@ public sealed class FakeSmtpServer : IAsyncDisposable
                     {
                         // Undo dot-stuffing.
                         data.Append(dataLine.StartsWith("..", StringComparison.Ordinal) ? dataLine[1..] : dataLine).Append("\r\n");
+                    }
+
+                    if (Rejects(data.ToString()))
+                    {
+                        to.Clear();
+                        await writer.WriteLineAsync("451 Try again later");
+                        break;
                     }
 
                     Received.Enqueue(new ReceivedMail(from ?? string.Empty, [.. to], data.ToString()));

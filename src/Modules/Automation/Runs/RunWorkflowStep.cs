@@ -44,9 +44,10 @@ internal sealed class RunWorkflowStep(
          where org_id = @OrgId and run_id = @RunId and position = @Position
         """;
 
+    // A step that succeeds after failed attempts keeps the last attempt's error: the history shows what was retried.
     private const string SettleSql = """
         update automation.workflow_run_steps
-           set status = @Status, attempts = @Attempts, output = @Output::jsonb, error = @Error, next_attempt_at = @NextAttemptAt,
+           set status = @Status, attempts = @Attempts, output = @Output::jsonb, error = coalesce(@Error, error), next_attempt_at = @NextAttemptAt,
                finished_at = case when @Status in ('retrying') then null else now() end
          where org_id = @OrgId and run_id = @RunId and position = @Position
         """;

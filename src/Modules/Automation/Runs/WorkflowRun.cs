@@ -13,7 +13,8 @@ public sealed record WorkflowRun(
 
 /// <summary>
 /// A step: its action and config as the run took them, status (pending, retrying, completed, skipped, failed,
-/// not_run), attempts, output (what it did, null before it ran; a skipped step's <c>note</c> says why), the last attempt's error.
+/// not_run), attempts, output (what it did, null before it ran; a skipped step's <c>note</c> says why), and the error of its
+/// last failed attempt (kept when a later attempt succeeded).
 /// </summary>
 public sealed record WorkflowRunStep(
     int Position, string ActionType, JsonElement Config, string Status, int Attempts, JsonElement Output, string? Error,
