@@ -73,6 +73,14 @@ public sealed class WorkflowTests(OpsDashFactory factory) : IClassFixture<OpsDas
         { "actions[1].config.minutes", """{"name":"W","triggerType":"contact_created","actions":[{"type":"add_tag","config":{"tag":"x"}},{"type":"delay","config":{"minutes":"soon"}}]}""" },
         { "actions[0].config.tag", "{\"name\":\"W\",\"triggerType\":\"contact_created\",\"actions\":[{\"type\":\"add_tag\",\"config\":{\"tag\":\"" + new string('t', 10_000) + "\"}}]}" },
         { "name", """{"name":"Nul\u0000","triggerType":"contact_created","actions":[{"type":"add_tag","config":{"tag":"x"}}]}""" },
+        { "actions[0].config.field", """{"name":"W","triggerType":"deal_stage_change","actions":[{"type":"update_field","config":{"field":"colour","value":"red"}}]}""" },
+        { "actions[0].config.field", """{"name":"W","triggerType":"contact_created","actions":[{"type":"update_field","config":{"field":"status","value":"done"}}]}""" },
+        { "actions[0].type", """{"name":"W","triggerType":"task_assigned","actions":[{"type":"add_tag","config":{"tag":"x"}}]}""" },
+        { "actions[0].config.tag", """{"name":"W","triggerType":"contact_created","actions":[{"type":"add_tag","config":{"tag":"{{colour}}"}}]}""" },
+        { "actions[0].config.minutes", """{"name":"W","triggerType":"contact_created","actions":[{"type":"delay","config":{"minutes":0}}]}""" },
+        { "actions[0].config.minutes", """{"name":"W","triggerType":"contact_created","actions":[{"type":"delay","config":{"minutes":1.5}}]}""" },
+        { "actions[0].config.kind", """{"name":"W","triggerType":"contact_created","actions":[{"type":"log_activity","config":{"kind":"fax","subject":"x"}}]}""" },
+        { "actions[0].config.url", """{"name":"W","triggerType":"contact_created","actions":[{"type":"send_webhook","config":{"url":"ftp://files.example.test"}}]}""" },
         { "name", "{\"name\":\"" + new string('n', 10_000) + "\",\"triggerType\":\"contact_created\",\"actions\":[{\"type\":\"add_tag\",\"config\":{\"tag\":\"x\"}}]}" },
     };
 
