@@ -249,4 +249,42 @@ public sealed class WorkflowRunTests(AutomationFactory factory) : IClassFixture<
         var after = await (await set.Viewer.Client.GetAsync($"{ProjectApi.Tasks(slug)}/{task}")).JsonAsync();
         Assert.Equal("todo", after.GetProperty("status").GetString());
     }
+
+    [Fact]
+    public async Task An_event_and_a_step_delivered_several_times_at_once_run_once()
+    {
+        var set = await factory.CreateOrgWithRolesAsync("pro");
+        var slug = set.Org.Slug;
+        var workflow = await set.Admin.CreateWorkflowAsync(slug, "Once", "contact_created",
+            new[] { Action("log_activity", new { kind = "note", subject = "Hello {{firstName}}" }), Action("delay", new { minutes = 1 }), Action("notify_user", new { userId = set.Member.Id, title = "Once" }) });
+        var contact = await set.Member.CreateContactIdAsync(slug, "Dup");
+        // The event's job, delivered five times (at-least-once delivery), all due together.
+        await factory.ExecuteOwnerAsync("""
+            insert into jobs.jobs (kind, args, org_id, queue)
+            select j.kind, j.args, j.org_id, j.queue from jobs.jobs j, generate_series(1, 4)
+             where j.org_id = @Id and j.kind = 'contact.created.run_workflows'
+            """, new { set.Org.Id });
+
+        await using (await factory.StartWorkerAsync())
+        {
+            await factory.WaitUntilAsync(
+                "select exists (select 1 from jobs.jobs where org_id = @Id and kind = 'automation.workflow_step' and state = 'available' and run_at > now())", new { set.Org.Id });
+            // The delayed step's job, delivered four times when it comes due.
+            await factory.ExecuteOwnerAsync("""
+                insert into jobs.jobs (kind, args, org_id, queue)
+                select j.kind, j.args, j.org_id, j.queue from jobs.jobs j, generate_series(1, 3)
+                 where j.org_id = @Id and j.kind = 'automation.workflow_step' and j.state = 'available';
+                update jobs.jobs set run_at = now() where org_id = @Id and kind = 'automation.workflow_step' and state = 'available';
+                """, new { set.Org.Id });
+            await factory.WaitForIdleQueueAsync();
+        }
+
+        Assert.Equal(5, await factory.ScalarAsync<long>("select count(*) from jobs.jobs where org_id = @Id and kind = 'contact.created.run_workflows' and state = 'completed'", new { set.Org.Id }));
+        var run = await factory.FinishedRunAsync(set.Viewer, slug, workflow);
+        Assert.Equal("completed", run.GetProperty("run").GetProperty("status").GetString());
+        Assert.All(run.Steps(), s => Assert.Equal(1, s.GetProperty("attempts").GetInt32()));
+        var activities = await (await set.Viewer.Client.GetAsync($"{DealApi.Activities(slug)}?contactId={contact}")).JsonAsync();
+        Assert.Single(activities.GetProperty("items").EnumerateArray());
+        Assert.Single((await (await set.Member.Client.GetAsync("/api/v1/me/notifications")).JsonAsync()).GetProperty("items").EnumerateArray());
+    }
 }
