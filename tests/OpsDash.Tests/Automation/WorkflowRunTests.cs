@@ -170,7 +170,7 @@ public sealed class WorkflowRunTests(AutomationFactory factory) : IClassFixture<
         var workflow = await set.Admin.CreateWorkflowAsync(slug, "Hooks", "contact_created",
             new[]
             {
-                Action("send_webhook", new { url = "https://hooks.example.test/contacts" }),
+                Action("send_webhook", new { url = "https://hooks.example.test/contacts?token=s3cret" }),
                 Action("notify_user", new { userId = stranger.User.Id, title = "Not yours" }),
                 Action("add_tag", new { tag = "hooked" }),
             });
@@ -183,6 +183,7 @@ public sealed class WorkflowRunTests(AutomationFactory factory) : IClassFixture<
             Assert.StartsWith("Step 1 (send_webhook) was skipped: Outbound webhooks do not exist yet", run.GetProperty("run").GetProperty("reason").GetString(), StringComparison.Ordinal);
             Assert.Equal(["skipped", "skipped", "completed"], run.Steps().Select(s => s.GetProperty("status").GetString()));
             Assert.Equal("The user is not a member of this organization.", run.Step(1).GetProperty("output").GetProperty("note").GetString());
+            Assert.Equal("https://hooks.example.test/contacts", run.Step(0).GetProperty("output").GetProperty("url").GetString());
             Assert.Equal(["hooked"], await set.Viewer.TagsAsync(slug, contact));
             await factory.WaitForIdleQueueAsync();
         }

@@ -146,7 +146,10 @@ internal sealed class StepActions(
             }
 
             case "send_webhook":
-                return Skip("Outbound webhooks do not exist yet: the step is recorded and nothing was sent.", new { url = step.Config["url"].GetString() });
+                // Without its query: a receiver's token there would not belong in the run history.
+                return Skip(
+                    "Outbound webhooks do not exist yet: the step is recorded and nothing was sent.",
+                    new { url = new Uri(step.Config["url"].GetString()!).GetLeftPart(UriPartial.Path) });
 
             default:
                 throw new PermanentActionException($"Unknown action type {step.ActionType}.");
