@@ -5,24 +5,13 @@ using OpsDash.Tests.Email;
 namespace OpsDash.Tests.Automation;
 
 /// <summary>Emails go to a fake SMTP server on loopback (which can refuse messages); a failed step is retried after 200 ms, then 400 ms.</summary>
-public sealed class AutomationFactory : OpsDashFactory
+public sealed class AutomationFactory : SmtpMailFactory
 {
-    public FakeSmtpServer Smtp { get; } = new();
-
     public override async Task InitializeAsync()
     {
         await base.InitializeAsync();
-        Set("Email:Smtp:Host", "127.0.0.1");
-        Set("Email:Smtp:Port", Smtp.Port.ToString(System.Globalization.CultureInfo.InvariantCulture));
-        Set("Email:Smtp:Tls", "false");
         Set("Automation:StepRetryDelay", "00:00:00.200");
         Set("Automation:StepMaxAttempts", "3");
-    }
-
-    public override async Task DisposeAsync()
-    {
-        await base.DisposeAsync();
-        await Smtp.DisposeAsync();
     }
 }
 

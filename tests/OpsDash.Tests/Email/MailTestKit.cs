@@ -56,7 +56,7 @@ public sealed class PickupMailFactory : OpsDashFactory
 }
 
 /// <summary>Emails go to a fake SMTP server on loopback.</summary>
-public sealed class SmtpMailFactory : OpsDashFactory
+public class SmtpMailFactory : OpsDashFactory
 {
     public FakeSmtpServer Smtp { get; } = new();
 
