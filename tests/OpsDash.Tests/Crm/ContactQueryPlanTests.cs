@@ -33,9 +33,9 @@ public sealed class ContactQueryPlanTests(OpsDashFactory factory) : IClassFixtur
         var args = new
         {
             OrgId = set.Org.Id, Low = (string?)null, High = (string?)null, CompanyId = (Guid?)null, OwnerUserId = (Guid?)null, Tags = (string[]?)null,
-            CreatedFrom = (DateTime?)null, CreatedTo = (DateTime?)null, AfterId = last, AfterText = sortName, AfterTime = createdAt, Take = 51,
+            CreatedFrom = (DateTime?)null, CreatedTo = (DateTime?)null, AfterId = last, AfterText = sortName, AfterTime = createdAt,
         };
-        var sql = ListContacts.SqlFor(new ListContacts.Query(null, null, null, null, null, null, sort == "name" ? "name" : null, null, null, null), afterCursor: true);
+        var sql = ListContacts.SqlFor(new ListContacts.Query(null, null, null, null, null, null, sort == "name" ? "name" : null, null, null, null), afterCursor: true, take: 51);
         var plan = string.Join('\n', await app.QueryAsync<string>("explain (analyze, buffers) " + sql, args, tx));
         var rows = (await app.QueryAsync(sql, args, tx)).Count();
 
@@ -57,14 +57,40 @@ public sealed class ContactQueryPlanTests(OpsDashFactory factory) : IClassFixtur
         await using var tx = await app.BeginTransactionAsync();
         await app.ExecuteAsync("select set_config('app.user_id', @User, true), set_config('app.org_id', @Org, true)",
             new { User = set.Member.Id.ToString(), Org = set.Org.Id.ToString() }, tx);
-        var sql = ListContacts.SqlFor(new ListContacts.Query("seed 199", null, null, null, null, null, "name", null, null, null), afterCursor: false);
+        var sql = ListContacts.SqlFor(new ListContacts.Query("seed 199", null, null, null, null, null, "name", null, null, null), afterCursor: false, take: 51);
         var plan = string.Join('\n', await app.QueryAsync<string>("explain " + sql, new
         {
             OrgId = set.Org.Id, Low = "seed 1999", High = "seed 199:", CompanyId = (Guid?)null, OwnerUserId = (Guid?)null, Tags = (string[]?)null,
-            CreatedFrom = (DateTime?)null, CreatedTo = (DateTime?)null, AfterId = (Guid?)null, AfterText = (string?)null, AfterTime = (DateTime?)null, Take = 51,
+            CreatedFrom = (DateTime?)null, CreatedTo = (DateTime?)null, AfterId = (Guid?)null, AfterText = (string?)null, AfterTime = (DateTime?)null,
         }, tx));
 
         Assert.Contains("ix_contacts_sort_name__prefix", plan, StringComparison.Ordinal);
         Assert.Contains("~>=~", plan, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task The_page_statement_is_planned_once_and_then_runs_its_cached_plan()
+    {
+        var set = await factory.CreateOrgWithRolesAsync("enterprise");
+        await factory.SeedContactsAsync(set.Org.Id, 2_000);
+        await factory.ExecuteOwnerAsync("analyze crm.contacts");
+
+        // Prepared as the Host prepares statements (Npgsql auto-prepare); PostgreSQL tries custom plans five times,
+        // then keeps the generic one if it is no costlier. A LIMIT parameter made the generic plan look 40x costlier.
+        var prepared = new Npgsql.NpgsqlConnectionStringBuilder(factory.AppConnectionString) { MaxAutoPrepare = 10, AutoPrepareMinUsages = 2 };
+        await using var app = new Npgsql.NpgsqlConnection(prepared.ConnectionString);
+        await app.OpenAsync();
+        await using var tx = await app.BeginTransactionAsync();
+        await app.ExecuteAsync("select set_config('app.user_id', @User, true), set_config('app.org_id', @Org, true)",
+            new { User = set.Member.Id.ToString(), Org = set.Org.Id.ToString() }, tx);
+        var query = new ListContacts.Query(null, null, null, null, null, null, null, null, null, null);
+        for (var i = 0; i < 10; i++)
+        {
+            Assert.Equal(51, (await app.QueryAsync(ListContacts.SqlFor(query, afterCursor: false, take: 51), ContactFilter.Parameters(query, set.Org.Id, after: null), tx)).Count());
+        }
+
+        var (generic, custom) = await app.QuerySingleAsync<(long Generic, long Custom)>(
+            "select generic_plans, custom_plans from pg_prepared_statements where statement like '%from crm.contacts c%'", transaction: tx);
+        Assert.True(generic >= 3, $"generic plans {generic}, custom plans {custom}: every page was planned again");
     }
 }

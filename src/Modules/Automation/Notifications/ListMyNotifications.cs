@@ -34,7 +34,7 @@ internal static class ListMyNotifications
 
     private const string AfterFilter = "\n   and ((n.read_at is null), n.id) < (@AfterUnread, @AfterId)";
 
-    private const string Order = "\n order by (n.read_at is null) desc, n.id desc limit @Take";
+    private const string Order = "\n order by (n.read_at is null) desc, n.id desc";
 
     public static void Map(IEndpointRouteBuilder me) =>
         me.MapGet("/notifications", HandleAsync)
@@ -50,7 +50,8 @@ internal static class ListMyNotifications
             + (query.OrgId is null ? string.Empty : OrgFilter)
             + (query.UnreadOnly == "true" ? UnreadFilter : string.Empty)
             + (after is null ? string.Empty : AfterFilter)
-            + Order;
+            + Order
+            + KeysetPaging.LimitClause(limit + 1);
         var rows = (await db.QueryAsync<Notification>(
             sql,
             new
@@ -59,7 +60,6 @@ internal static class ListMyNotifications
                 OrgId = Guid.TryParse(query.OrgId, out var org) ? org : (Guid?)null,
                 AfterUnread = after?.Unread,
                 AfterId = after?.Id,
-                Take = limit + 1,
             },
             ct)).ToList();
         var items = rows.Take(limit).ToList();

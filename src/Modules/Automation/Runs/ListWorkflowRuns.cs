@@ -51,7 +51,7 @@ internal static class ListWorkflowRuns
 
     private const string AfterFilter = "\n   and (r.started_at, r.id) < (@AfterTime, @AfterId)";
 
-    private const string Order = "\n order by r.started_at desc, r.id desc limit @Take";
+    private const string Order = "\n order by r.started_at desc, r.id desc";
 
     public static void Map(IEndpointRouteBuilder org) =>
         org.MapGet("/workflows/runs", HandleAsync)
@@ -70,7 +70,8 @@ internal static class ListWorkflowRuns
             + (query.FromValue is null ? string.Empty : FromFilter)
             + (query.ToValue is null ? string.Empty : ToFilter)
             + (after is null ? string.Empty : AfterFilter)
-            + Order;
+            + Order
+            + KeysetPaging.LimitClause(limit + 1);
         var rows = (await db.QueryAsync<WorkflowRun>(
             sql,
             new
@@ -82,7 +83,6 @@ internal static class ListWorkflowRuns
                 To = query.ToValue?.UtcDateTime,
                 AfterTime = after?.Time,
                 AfterId = after?.Id,
-                Take = limit + 1,
             },
             ct)).ToList();
         var items = rows.Take(limit).ToList();

@@ -25,8 +25,8 @@ internal static class ContactFilter
         ? null
         : [.. f.Tags.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).Distinct(StringComparer.Ordinal)];
 
-    /// <summary>The statement's parameters; <paramref name="take"/> null means every matching contact (<c>LIMIT NULL</c> is no limit).</summary>
-    public static object Parameters(IContactFilter f, Guid orgId, SortCursor? after, int? take)
+    /// <summary>The statement's parameters (the page size is part of its text: ListContacts.SqlFor).</summary>
+    public static object Parameters(IContactFilter f, Guid orgId, SortCursor? after)
     {
         var (low, high) = SortCursor.PrefixRange(f.Search);
         return new
@@ -42,7 +42,6 @@ internal static class ContactFilter
             AfterId = after?.Id,
             AfterText = after?.Text,
             AfterTime = after?.Time,
-            Take = take,
         };
     }
 

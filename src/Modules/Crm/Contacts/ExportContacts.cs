@@ -55,7 +55,7 @@ internal static class ExportContacts
         }
 
         await csv.EndRecordAsync(ct);
-        var rows = db.StreamAsync<ListContacts.Row>(ListContacts.SqlFor(query, afterCursor: false), ContactFilter.Parameters(query, org.Id, after: null, take: null), ct);
+        var rows = db.StreamAsync<ListContacts.Row>(ListContacts.SqlFor(query, afterCursor: false, take: null), ContactFilter.Parameters(query, org.Id, after: null), ct);
         await foreach (var row in rows)
         {
             csv.WriteField(row.Id.ToString());

@@ -73,16 +73,16 @@ internal static class ListContacts
     // cursor carries the stored sort_name, so it compares exactly as the index does).
     private static readonly Dictionary<string, (string After, string Order)> Sorts = new(StringComparer.Ordinal)
     {
-        ["name.asc"] = ("\n   and (c.sort_name, c.id) > (@AfterText, @AfterId)", "\n order by c.sort_name, c.id limit @Take"),
-        ["name.desc"] = ("\n   and (c.sort_name, c.id) < (@AfterText, @AfterId)", "\n order by c.sort_name desc, c.id desc limit @Take"),
-        ["created.asc"] = ("\n   and (c.created_at, c.id) > (@AfterTime, @AfterId)", "\n order by c.created_at, c.id limit @Take"),
-        ["created.desc"] = ("\n   and (c.created_at, c.id) < (@AfterTime, @AfterId)", "\n order by c.created_at desc, c.id desc limit @Take"),
-        ["updated.asc"] = ("\n   and (c.updated_at, c.id) > (@AfterTime, @AfterId)", "\n order by c.updated_at, c.id limit @Take"),
-        ["updated.desc"] = ("\n   and (c.updated_at, c.id) < (@AfterTime, @AfterId)", "\n order by c.updated_at desc, c.id desc limit @Take"),
+        ["name.asc"] = ("\n   and (c.sort_name, c.id) > (@AfterText, @AfterId)", "\n order by c.sort_name, c.id"),
+        ["name.desc"] = ("\n   and (c.sort_name, c.id) < (@AfterText, @AfterId)", "\n order by c.sort_name desc, c.id desc"),
+        ["created.asc"] = ("\n   and (c.created_at, c.id) > (@AfterTime, @AfterId)", "\n order by c.created_at, c.id"),
+        ["created.desc"] = ("\n   and (c.created_at, c.id) < (@AfterTime, @AfterId)", "\n order by c.created_at desc, c.id desc"),
+        ["updated.asc"] = ("\n   and (c.updated_at, c.id) > (@AfterTime, @AfterId)", "\n order by c.updated_at, c.id"),
+        ["updated.desc"] = ("\n   and (c.updated_at, c.id) < (@AfterTime, @AfterId)", "\n order by c.updated_at desc, c.id desc"),
     };
 
-    /// <summary>The statement for a filter, its sort and whether a cursor continues it; the export runs the same without one.</summary>
-    internal static string SqlFor(IContactFilter filter, bool afterCursor)
+    /// <summary>The statement for a filter, its sort, whether a cursor continues it and how many rows it fetches (null: all, the export).</summary>
+    internal static string SqlFor(IContactFilter filter, bool afterCursor, int? take)
     {
         var sort = Sorts[ContactFilter.CursorSort(filter)];
         var sql = new StringBuilder(Select);
@@ -93,7 +93,8 @@ internal static class ListContacts
             .Append(filter.CreatedFrom is null ? string.Empty : CreatedFromFilter)
             .Append(filter.CreatedTo is null ? string.Empty : CreatedToFilter)
             .Append(afterCursor ? sort.After : string.Empty)
-            .Append(sort.Order);
+            .Append(sort.Order)
+            .Append(take is { } n ? KeysetPaging.LimitClause(n) : string.Empty);
         return sql.ToString();
     }
 
@@ -109,7 +110,7 @@ internal static class ListContacts
         var sort = ContactFilter.SortOf(query);
         var cursorSort = ContactFilter.CursorSort(query);
         var after = SortCursor.Decode(query.Cursor, cursorSort, sort != "name");
-        var rows = (await db.QueryAsync<Row>(SqlFor(query, after is not null), ContactFilter.Parameters(query, org.Id, after, limit + 1), ct)).ToList();
+        var rows = (await db.QueryAsync<Row>(SqlFor(query, after is not null, limit + 1), ContactFilter.Parameters(query, org.Id, after), ct)).ToList();
 
         var items = rows.Take(limit).Select(r => r.Contact).ToList();
         string? next = null;

@@ -70,10 +70,10 @@ internal static class ListProjects
 
     private static readonly Dictionary<string, (string After, string Order)> Sorts = new(StringComparer.Ordinal)
     {
-        ["projects.name.asc"] = ("\n   and (p.sort_name, p.id) > (@AfterText, @AfterId)", "\n order by p.sort_name, p.id limit @Take"),
-        ["projects.name.desc"] = ("\n   and (p.sort_name, p.id) < (@AfterText, @AfterId)", "\n order by p.sort_name desc, p.id desc limit @Take"),
-        ["projects.created.asc"] = ("\n   and (p.created_at, p.id) > (@AfterTime, @AfterId)", "\n order by p.created_at, p.id limit @Take"),
-        ["projects.created.desc"] = ("\n   and (p.created_at, p.id) < (@AfterTime, @AfterId)", "\n order by p.created_at desc, p.id desc limit @Take"),
+        ["projects.name.asc"] = ("\n   and (p.sort_name, p.id) > (@AfterText, @AfterId)", "\n order by p.sort_name, p.id"),
+        ["projects.name.desc"] = ("\n   and (p.sort_name, p.id) < (@AfterText, @AfterId)", "\n order by p.sort_name desc, p.id desc"),
+        ["projects.created.asc"] = ("\n   and (p.created_at, p.id) > (@AfterTime, @AfterId)", "\n order by p.created_at, p.id"),
+        ["projects.created.desc"] = ("\n   and (p.created_at, p.id) < (@AfterTime, @AfterId)", "\n order by p.created_at desc, p.id desc"),
     };
 
     public static void Map(IEndpointRouteBuilder org) =>
@@ -82,7 +82,7 @@ internal static class ListProjects
             .WithName("ListProjects")
             .WithSummary("Projects with filters and a sort, cursor-paginated (pass nextCursor back with the same sort and order).");
 
-    internal static string SqlFor(Query query, bool afterCursor)
+    internal static string SqlFor(Query query, bool afterCursor, int take)
     {
         var sort = Sorts[query.CursorSort];
         return new StringBuilder(Select)
@@ -94,6 +94,7 @@ internal static class ListProjects
             .Append(query.DueTo is null ? string.Empty : DueToFilter)
             .Append(afterCursor ? sort.After : string.Empty)
             .Append(sort.Order)
+            .Append(KeysetPaging.LimitClause(take))
             .ToString();
     }
 
@@ -104,7 +105,7 @@ internal static class ListProjects
         var after = SortCursor.Decode(query.Cursor, query.CursorSort, timeKey: !byName);
         var (low, high) = SortCursor.PrefixRange(query.Search);
         var rows = (await db.QueryAsync<Row>(
-            SqlFor(query, after is not null),
+            SqlFor(query, after is not null, limit + 1),
             new
             {
                 OrgId = org.Id,
@@ -118,7 +119,6 @@ internal static class ListProjects
                 AfterId = after?.Id,
                 AfterText = after?.Text,
                 AfterTime = after?.Time,
-                Take = limit + 1,
             },
             ct)).ToList();
 

@@ -52,7 +52,8 @@ internal static class ListProjectTasks
             + (query.AssigneeUserId is null ? string.Empty : "\n   and t.assignee_user_id = @AssigneeUserId")
             + (query.MilestoneId is null ? string.Empty : "\n   and t.milestone_id = @MilestoneId")
             + (after is null ? string.Empty : "\n   and (t.position, t.id) > (@AfterPosition, @AfterId)")
-            + "\n order by t.position, t.id limit @Take";
+            + "\n order by t.position, t.id"
+            + KeysetPaging.LimitClause(limit + 1);
         var rows = (await db.QueryAsync<TaskFields.Row>(
             sql,
             new
@@ -64,7 +65,6 @@ internal static class ListProjectTasks
                 MilestoneId = Guid.TryParse(query.MilestoneId, out var milestone) ? milestone : (Guid?)null,
                 AfterPosition = after?.Position,
                 AfterId = after?.Id,
-                Take = limit + 1,
             },
             ct)).Select(r => r.Task).ToList();
 
