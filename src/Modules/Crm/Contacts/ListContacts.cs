@@ -40,12 +40,13 @@ internal static class ListContacts
     // runs of a prepared statement) seeks as a custom plan would. A catch-all "@X is null or ..." form
     // plans either badly (generic: the cursor becomes a filter, page 20,000 reads 20,000 pages) or
     // expensively (re-planned every time: 2.6x the database time of this form in bench/crm-list.sh).
-    // The company's name is a subquery on its primary key, run only for the page's rows: as a join the
-    // planner may hash all of the org's companies (50,000 in the benchmark) for every page.
+    // The company's name is a subquery on its primary key, run only for the page's rows that have a company:
+    // as a join the planner may hash all of the org's companies (50,000 in the benchmark) for every page.
     private const string Select = """
         select c.id, c.first_name, c.last_name, c.email, c.phone, c.title, c.company_id,
-               (select co.name from crm.companies co
-                 where co.org_id = c.org_id and co.id = c.company_id and co.deleted_at is null) as company_name,
+               case when c.company_id is not null then
+                   (select co.name from crm.companies co
+                     where co.org_id = c.org_id and co.id = c.company_id and co.deleted_at is null) end as company_name,
                c.owner_user_id, c.tags, c.created_at, c.updated_at, c.sort_name
           from crm.contacts c
          where c.org_id = @OrgId and c.deleted_at is null
