@@ -1,7 +1,8 @@
 -- GET /api/v1/orgs/{slug}/contacts?search=... (first page) as ListContacts.SqlFor composes it.
 select c.id, c.first_name, c.last_name, c.email, c.phone, c.title, c.company_id,
-       (select co.name from crm.companies co
-         where co.org_id = c.org_id and co.id = c.company_id and co.deleted_at is null) as company_name,
+       case when c.company_id is not null then
+           (select co.name from crm.companies co
+             where co.org_id = c.org_id and co.id = c.company_id and co.deleted_at is null) end as company_name,
        c.owner_user_id, c.tags, c.created_at, c.updated_at, c.sort_name
   from crm.contacts c
  where c.org_id = :'org' and c.deleted_at is null
