@@ -25,16 +25,21 @@ internal static class ListActivities
         private static bool BeGuid(string? value) => value is null || Guid.TryParse(value, out _);
     }
 
-    private const string ListSql = "select " + ActivityFields.Columns + """
+    // Composed from constant fragments for the filters in use (ADR 0015).
+    private const string Select = "select " + ActivityFields.Columns + """
           from crm.activities
          where org_id = @OrgId
-           and (@ContactId::uuid is null or contact_id = @ContactId::uuid)
-           and (@DealId::uuid is null or deal_id = @DealId::uuid)
-           and (@Kind::text is null or kind = @Kind::text)
-           and (@AfterId::uuid is null or (occurred_at, id) < (@AfterTime::timestamptz, @AfterId::uuid))
-         order by occurred_at desc, id desc
-         limit @Take
         """;
+
+    private const string ContactIdFilter = "\n   and contact_id = @ContactId";
+
+    private const string DealFilter = "\n   and deal_id = @DealId";
+
+    private const string KindFilter = "\n   and kind = @Kind";
+
+    private const string AfterFilter = "\n   and (occurred_at, id) < (@AfterTime, @AfterId)";
+
+    private const string Order = "\n order by occurred_at desc, id desc";
 
     public static void Map(IEndpointRouteBuilder org) =>
         org.MapGet("/activities", HandleAsync)
@@ -46,9 +51,15 @@ internal static class ListActivities
     {
         var limit = KeysetPaging.Limit(query.Limit);
         var after = SortCursor.Decode(query.Cursor, CursorSort, timeKey: true);
-        await db.PlanForActualValuesAsync(ct);
+        var sql = Select
+            + (query.ContactId is null ? string.Empty : ContactIdFilter)
+            + (query.DealId is null ? string.Empty : DealFilter)
+            + (query.Kind is null ? string.Empty : KindFilter)
+            + (after is null ? string.Empty : AfterFilter)
+            + Order
+            + KeysetPaging.LimitClause(limit + 1);
         var rows = (await db.QueryAsync<Activity>(
-            ListSql,
+            sql,
             new
             {
                 OrgId = org.Id,
@@ -57,7 +68,6 @@ internal static class ListActivities
                 query.Kind,
                 AfterId = after?.Id,
                 AfterTime = after?.Time,
-                Take = limit + 1,
             },
             ct)).ToList();
         var items = rows.Take(limit).ToList();

@@ -28,17 +28,22 @@ internal static class ListCompanies
         public Company Company => new CompanyFields.Row(Id, Name, Domain, Industry, Size, Website, Metadata, CreatedAt, UpdatedAt).Company;
     }
 
-    private const string PageSql = """
+    // Composed from constant fragments for the filters in use (ADR 0015).
+    private const string Select = """
         select id, name, domain, industry, size, website, metadata::text as metadata, created_at, updated_at, sort_name
           from crm.companies
          where org_id = @OrgId and deleted_at is null
-           and (@Industry::text is null or industry = @Industry::text)
-           and (@Size::text is null or size = @Size::text)
-           and (@Low::text is null or (sort_name ~>=~ @Low::text and sort_name ~<~ @High::text))
-           and (@AfterId::uuid is null or (sort_name, id) > (@AfterText::text, @AfterId::uuid))
-         order by sort_name, id
-         limit @Take
         """;
+
+    private const string IndustryFilter = "\n   and industry = @Industry";
+
+    private const string SizeFilter = "\n   and size = @Size";
+
+    private const string SearchFilter = "\n   and sort_name ~>=~ @Low and sort_name ~<~ @High";
+
+    private const string AfterFilter = "\n   and (sort_name, id) > (@AfterText, @AfterId)";
+
+    private const string Order = "\n order by sort_name, id";
 
     public static void Map(IEndpointRouteBuilder org) =>
         org.MapGet("/companies", HandleAsync)
@@ -51,14 +56,17 @@ internal static class ListCompanies
         var limit = KeysetPaging.Limit(query.Limit);
         var after = SortCursor.Decode(query.Cursor, CursorSort, timeKey: false);
         var (low, high) = SortCursor.PrefixRange(query.Search);
-        await db.PlanForActualValuesAsync(ct);
+        var industry = CompanyFields.Text(query.Industry);
+        var sql = Select
+            + (industry is null ? string.Empty : IndustryFilter)
+            + (query.Size is null ? string.Empty : SizeFilter)
+            + (low is null ? string.Empty : SearchFilter)
+            + (after is null ? string.Empty : AfterFilter)
+            + Order
+            + KeysetPaging.LimitClause(limit + 1);
         var rows = (await db.QueryAsync<Row>(
-            PageSql,
-            new
-            {
-                OrgId = org.Id, Industry = CompanyFields.Text(query.Industry), Size = query.Size, Low = low, High = high,
-                AfterId = after?.Id, AfterText = after?.Text, Take = limit + 1,
-            },
+            sql,
+            new { OrgId = org.Id, Industry = industry, query.Size, Low = low, High = high, AfterId = after?.Id, AfterText = after?.Text },
             ct)).ToList();
         var next = rows.Count > limit ? new SortCursor(CursorSort, rows[limit - 1].Id, rows[limit - 1].SortName, null).Encode() : null;
         return TypedResults.Ok(new Page([.. rows.Take(limit).Select(r => r.Company)], next));

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text;
 
 namespace OpsDash.Modules.Crm.Deals;
 
@@ -39,20 +40,46 @@ internal static class ListDeals
         private static bool BeAmount(string? value) => value is null || Amount(value) is >= 0m;
     }
 
-    private const string ListSql = DealFields.Select + """
+    // Composed from constant fragments for the filters in use (ADR 0015): each one an index condition or filter
+    // of a cached generic plan, never "@X is null or ..." re-planned per request.
+    private const string Select = DealFields.Select + """
          where d.org_id = @OrgId and d.deleted_at is null
-           and (@StageId::uuid is null or d.stage_id = @StageId::uuid)
-           and (@Status::text is null or d.status = @Status::text)
-           and (@OwnerUserId::uuid is null or d.owner_user_id = @OwnerUserId::uuid)
-           and (@CompanyId::uuid is null or d.company_id = @CompanyId::uuid)
-           and (@ContactId::uuid is null or d.contact_id = @ContactId::uuid)
-           and (@MinAmount::numeric is null or d.amount >= @MinAmount::numeric)
-           and (@MaxAmount::numeric is null or d.amount <= @MaxAmount::numeric)
-           and (@Low::text is null or (d.title_key ~>=~ @Low::text and d.title_key ~<~ @High::text))
-           and (@AfterId::uuid is null or (d.created_at, d.id) < (@AfterTime::timestamptz, @AfterId::uuid))
-         order by d.created_at desc, d.id desc
-         limit @Take
         """;
+
+    private const string StageFilter = "\n   and d.stage_id = @StageId";
+
+    private const string StatusFilter = "\n   and d.status = @Status";
+
+    private const string OwnerFilter = "\n   and d.owner_user_id = @OwnerUserId";
+
+    private const string CompanyFilter = "\n   and d.company_id = @CompanyId";
+
+    private const string ContactIdFilter = "\n   and d.contact_id = @ContactId";
+
+    private const string MinAmountFilter = "\n   and d.amount >= @MinAmount";
+
+    private const string MaxAmountFilter = "\n   and d.amount <= @MaxAmount";
+
+    private const string SearchFilter = "\n   and d.title_key ~>=~ @Low and d.title_key ~<~ @High";
+
+    private const string AfterFilter = "\n   and (d.created_at, d.id) < (@AfterTime, @AfterId)";
+
+    private const string Order = "\n order by d.created_at desc, d.id desc";
+
+    internal static string SqlFor(Query query, bool searching, bool afterCursor, int take) =>
+        new StringBuilder(Select)
+            .Append(query.StageId is null ? string.Empty : StageFilter)
+            .Append(query.Status is null ? string.Empty : StatusFilter)
+            .Append(query.OwnerUserId is null ? string.Empty : OwnerFilter)
+            .Append(query.CompanyId is null ? string.Empty : CompanyFilter)
+            .Append(query.ContactId is null ? string.Empty : ContactIdFilter)
+            .Append(query.MinAmount is null ? string.Empty : MinAmountFilter)
+            .Append(query.MaxAmount is null ? string.Empty : MaxAmountFilter)
+            .Append(searching ? SearchFilter : string.Empty)
+            .Append(afterCursor ? AfterFilter : string.Empty)
+            .Append(Order)
+            .Append(KeysetPaging.LimitClause(take))
+            .ToString();
 
     public static void Map(IEndpointRouteBuilder org) =>
         org.MapGet("/deals", HandleAsync)
@@ -65,9 +92,8 @@ internal static class ListDeals
         var limit = KeysetPaging.Limit(query.Limit);
         var after = SortCursor.Decode(query.Cursor, CursorSort, timeKey: true);
         var (low, high) = SortCursor.PrefixRange(query.Search);
-        await db.PlanForActualValuesAsync(ct);
         var rows = (await db.QueryAsync<DealFields.Row>(
-            ListSql,
+            SqlFor(query, low is not null, after is not null, limit + 1),
             new
             {
                 OrgId = org.Id,
@@ -82,7 +108,6 @@ internal static class ListDeals
                 High = high,
                 AfterId = after?.Id,
                 AfterTime = after?.Time,
-                Take = limit + 1,
             },
             ct)).ToList();
 

@@ -1,3 +1,4 @@
+using System.Text;
 using OpsDash.Modules.Crm.Contacts;
 
 namespace OpsDash.Modules.Crm.Leads;
@@ -46,39 +47,36 @@ internal static class ListLeads
         public Lead Lead => new(Id, Name, Email, Phone, CompanyName, Source, Status, OwnerUserId, Notes, ConvertedAt, ConvertedContactId, ConvertedDealId, CreatedAt, UpdatedAt);
     }
 
-    private const string Filtered = "select " + LeadFields.Columns + """
+    // Composed from constant fragments for the filters in use (ADR 0015); each sort has its cursor condition and order.
+    private const string Select = "select " + LeadFields.Columns + """
         , l.sort_name
           from crm.leads l
          where l.org_id = @OrgId and l.deleted_at is null
-           and (@Low::text is null
-                or (l.sort_name ~>=~ @Low::text and l.sort_name ~<~ @High::text)
-                or (l.email ~>=~ @Low::text and l.email ~<~ @High::text))
-           and (@Status::text is null or l.status = @Status::text)
-           and (@OwnerUserId::uuid is null or l.owner_user_id = @OwnerUserId::uuid)
-           and (@Source::text is null or l.source = @Source::text)
-           and (@CreatedFrom::timestamptz is null or l.created_at >= @CreatedFrom::timestamptz)
-           and (@CreatedTo::timestamptz is null or l.created_at < @CreatedTo::timestamptz)
         """;
 
-    private const string NameAsc = Filtered + """
-           and (@AfterId::uuid is null or (l.sort_name, l.id) > (@AfterText::text, @AfterId::uuid))
-         order by l.sort_name, l.id limit @Take
+    private const string SearchFilter = """
+
+           and ((l.sort_name ~>=~ @Low and l.sort_name ~<~ @High)
+                or (l.email ~>=~ @Low and l.email ~<~ @High))
         """;
 
-    private const string NameDesc = Filtered + """
-           and (@AfterId::uuid is null or (l.sort_name, l.id) < (@AfterText::text, @AfterId::uuid))
-         order by l.sort_name desc, l.id desc limit @Take
-        """;
+    private const string StatusFilter = "\n   and l.status = @Status";
 
-    private const string CreatedAsc = Filtered + """
-           and (@AfterId::uuid is null or (l.created_at, l.id) > (@AfterTime::timestamptz, @AfterId::uuid))
-         order by l.created_at, l.id limit @Take
-        """;
+    private const string OwnerFilter = "\n   and l.owner_user_id = @OwnerUserId";
 
-    private const string CreatedDesc = Filtered + """
-           and (@AfterId::uuid is null or (l.created_at, l.id) < (@AfterTime::timestamptz, @AfterId::uuid))
-         order by l.created_at desc, l.id desc limit @Take
-        """;
+    private const string SourceFilter = "\n   and l.source = @Source";
+
+    private const string CreatedFromFilter = "\n   and l.created_at >= @CreatedFrom";
+
+    private const string CreatedToFilter = "\n   and l.created_at < @CreatedTo";
+
+    private static readonly Dictionary<string, (string After, string Order)> Sorts = new(StringComparer.Ordinal)
+    {
+        ["leads.name.asc"] = ("\n   and (l.sort_name, l.id) > (@AfterText, @AfterId)", "\n order by l.sort_name, l.id"),
+        ["leads.name.desc"] = ("\n   and (l.sort_name, l.id) < (@AfterText, @AfterId)", "\n order by l.sort_name desc, l.id desc"),
+        ["leads.created.asc"] = ("\n   and (l.created_at, l.id) > (@AfterTime, @AfterId)", "\n order by l.created_at, l.id"),
+        ["leads.created.desc"] = ("\n   and (l.created_at, l.id) < (@AfterTime, @AfterId)", "\n order by l.created_at desc, l.id desc"),
+    };
 
     public static void Map(IEndpointRouteBuilder org) =>
         org.MapGet("/leads", HandleAsync)
@@ -92,14 +90,19 @@ internal static class ListLeads
         var byName = query.SortValue == "name";
         var after = SortCursor.Decode(query.Cursor, query.CursorSort, timeKey: !byName);
         var (low, high) = SortCursor.PrefixRange(query.Search);
-        var sql = query.CursorSort switch
-        {
-            "leads.name.asc" => NameAsc,
-            "leads.name.desc" => NameDesc,
-            "leads.created.asc" => CreatedAsc,
-            _ => CreatedDesc,
-        };
-        await db.PlanForActualValuesAsync(ct);
+        var source = ContactFields.Text(query.Source);
+        var sort = Sorts.GetValueOrDefault(query.CursorSort, Sorts["leads.created.desc"]);
+        var sql = new StringBuilder(Select)
+            .Append(low is null ? string.Empty : SearchFilter)
+            .Append(query.Status is null ? string.Empty : StatusFilter)
+            .Append(query.OwnerUserId is null ? string.Empty : OwnerFilter)
+            .Append(source is null ? string.Empty : SourceFilter)
+            .Append(query.CreatedFrom is null ? string.Empty : CreatedFromFilter)
+            .Append(query.CreatedTo is null ? string.Empty : CreatedToFilter)
+            .Append(after is null ? string.Empty : sort.After)
+            .Append(sort.Order)
+            .Append(KeysetPaging.LimitClause(limit + 1))
+            .ToString();
         var rows = (await db.QueryAsync<Row>(
             sql,
             new
@@ -109,13 +112,12 @@ internal static class ListLeads
                 High = high,
                 query.Status,
                 OwnerUserId = ContactFilter.Id(query.OwnerUserId),
-                Source = ContactFields.Text(query.Source),
+                Source = source,
                 CreatedFrom = ContactFilter.Time(query.CreatedFrom),
                 CreatedTo = ContactFilter.Time(query.CreatedTo),
                 AfterId = after?.Id,
                 AfterText = after?.Text,
                 AfterTime = after?.Time,
-                Take = limit + 1,
             },
             ct)).ToList();
 
