@@ -81,17 +81,6 @@ public sealed class DbSession : IAsyncDisposable
         RunAsync(c => c.ExecuteScalarAsync<T>(Command(sql, param, ct)), ct);
 
     /// <summary>
-    /// From here to the end of the unit of work, PostgreSQL plans each statement for its actual values
-    /// (<c>plan_cache_mode = force_custom_plan</c>, transaction-local). For the keyset lists: their
-    /// catch-all filters (<c>@X is null or ...</c>) and cursor conditions cannot become index conditions in
-    /// the generic plan PostgreSQL switches a prepared statement to after five runs, so page 1 would
-    /// filter the whole org and page 20,000 would read 20,000 pages. One round trip; other statements
-    /// keep their cached plans.
-    /// </summary>
-    public Task PlanForActualValuesAsync(CancellationToken ct = default) =>
-        ExecuteAsync("select set_config('plan_cache_mode', 'force_custom_plan', true)", ct: ct);
-
-    /// <summary>
     /// Rows one at a time as the server sends them, in this unit of work's transaction: for a response
     /// streamed while the handler runs (an export), never held whole in memory. Enumerate it to the end
     /// before the next statement; the connection is busy until then.

@@ -3,8 +3,6 @@ namespace OpsDash.Modules.Crm.Companies;
 /// <summary>getCompanies: id and name of the org's live companies in name order, for pickers; a name prefix narrows it, capped at 1,000.</summary>
 internal static class ListCompanyPicker
 {
-    public const int Max = 1000;
-
     public sealed record Query(string? Search);
 
     public sealed record Item(Guid Id, string Name);
@@ -14,13 +12,22 @@ internal static class ListCompanyPicker
         public Validator() => RuleFor(q => q.Search).MaximumLength(200);
     }
 
+    // Two statements, with and without the prefix, each with its cached plan (ADR 0015).
     private const string PickerSql = """
         select id, name
           from crm.companies
          where org_id = @OrgId and deleted_at is null
-           and (@Low::text is null or (sort_name ~>=~ @Low::text and sort_name ~<~ @High::text))
          order by sort_name, id
-         limit @Take
+         limit 1000
+        """;
+
+    private const string PrefixSql = """
+        select id, name
+          from crm.companies
+         where org_id = @OrgId and deleted_at is null
+           and sort_name ~>=~ @Low and sort_name ~<~ @High
+         order by sort_name, id
+         limit 1000
         """;
 
     public static void Map(IEndpointRouteBuilder org) =>
@@ -32,7 +39,6 @@ internal static class ListCompanyPicker
     private static async Task<Ok<List<Item>>> HandleAsync([AsParameters] Query query, OrgContext org, DbSession db, CancellationToken ct)
     {
         var (low, high) = SortCursor.PrefixRange(query.Search);
-        await db.PlanForActualValuesAsync(ct);
-        return TypedResults.Ok((await db.QueryAsync<Item>(PickerSql, new { OrgId = org.Id, Low = low, High = high, Take = Max }, ct)).ToList());
+        return TypedResults.Ok((await db.QueryAsync<Item>(low is null ? PickerSql : PrefixSql, new { OrgId = org.Id, Low = low, High = high }, ct)).ToList());
     }
 }

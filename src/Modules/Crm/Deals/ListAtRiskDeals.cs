@@ -35,7 +35,8 @@ internal static class ListAtRiskDeals
 
     private const string DaysSql = Settings.CrmSettings.DaysSql;
 
-    private const string ListSql = """
+    // Composed with the cursor only when there is one and a constant page size (ADR 0015).
+    private const string Select = """
         select d.id, d.title, d.stage_id, s.name as stage_name, d.status, d.contact_id, d.company_id, d.owner_user_id,
                d.amount, d.currency, d.expected_close_date::text as expected_close_date, d.last_activity_at, d.stage_changed_at,
                d.created_at, d.updated_at, d.quiet_since
@@ -43,10 +44,11 @@ internal static class ListAtRiskDeals
           join crm.pipeline_stages s on s.org_id = d.org_id and s.id = d.stage_id
          where d.org_id = @OrgId and d.deleted_at is null and d.status = 'open'
            and d.quiet_since < @Cutoff
-           and (@AfterId::uuid is null or (d.quiet_since, d.id) > (@AfterTime::timestamptz, @AfterId::uuid))
-         order by d.quiet_since, d.id
-         limit @Take
         """;
+
+    private const string AfterFilter = "\n   and (d.quiet_since, d.id) > (@AfterTime, @AfterId)";
+
+    private const string Order = "\n order by d.quiet_since, d.id";
 
     public static void Map(IEndpointRouteBuilder org) =>
         org.MapGet("/deals/at-risk", HandleAsync)
@@ -59,11 +61,9 @@ internal static class ListAtRiskDeals
         var limit = KeysetPaging.Limit(query.Limit);
         var after = SortCursor.Decode(query.Cursor, CursorSort, timeKey: true);
         var days = await db.QuerySingleAsync<int>(DaysSql, new { OrgId = org.Id }, ct);
-        await db.PlanForActualValuesAsync(ct);
+        var sql = Select + (after is null ? string.Empty : AfterFilter) + Order + KeysetPaging.LimitClause(limit + 1);
         var rows = (await db.QueryAsync<Row>(
-            ListSql,
-            new { OrgId = org.Id, Cutoff = DateTime.UtcNow.AddDays(-days), AfterId = after?.Id, AfterTime = after?.Time, Take = limit + 1 },
-            ct)).ToList();
+            sql, new { OrgId = org.Id, Cutoff = DateTime.UtcNow.AddDays(-days), AfterId = after?.Id, AfterTime = after?.Time }, ct)).ToList();
         var items = rows.Take(limit).ToList();
         var next = rows.Count > limit ? new SortCursor(CursorSort, items[^1].Id, null, items[^1].QuietSince).Encode() : null;
         return TypedResults.Ok(new Page(days, [.. items.Select(r => r.Deal.Deal)], next));

@@ -21,15 +21,16 @@ internal static class ListSecurityEvents
         }
     }
 
-    // The policy limits rows to the caller's own; the filter says so for the index too.
-    private const string PageSql = """
+    // The policy limits rows to the caller's own; the filter says so for the index too. Composed (ADR 0015).
+    private const string Select = """
         select e.id, e.kind, e.ip, e.user_agent, e.created_at
           from auth.security_events e
          where e.user_id = @UserId
-           and (@Cursor::bigint is null or e.id < @Cursor::bigint)
-         order by e.id desc
-         limit @Take
         """;
+
+    private const string AfterFilter = "\n   and e.id < @Cursor";
+
+    private const string Order = "\n order by e.id desc";
 
     public static void Map(IEndpointRouteBuilder me) =>
         me.MapGet("/security-events", HandleAsync)
@@ -40,9 +41,9 @@ internal static class ListSecurityEvents
     private static async Task<Ok<Page>> HandleAsync([AsParameters] Query query, DbSession db, TenantContext tenant, CancellationToken ct)
     {
         var limit = KeysetPaging.Limit(query.Limit);
-        await db.PlanForActualValuesAsync(ct);
-        var rows = (await db.QueryAsync<Item>(
-            PageSql, new { UserId = GetCurrentUser.UserId(tenant), Cursor = KeysetPaging.Cursor(query.Cursor), Take = limit + 1 }, ct)).ToList();
+        var cursor = KeysetPaging.Cursor(query.Cursor);
+        var sql = Select + (cursor is null ? string.Empty : AfterFilter) + Order + KeysetPaging.LimitClause(limit + 1);
+        var rows = (await db.QueryAsync<Item>(sql, new { UserId = GetCurrentUser.UserId(tenant), Cursor = cursor }, ct)).ToList();
         var (items, next) = KeysetPaging.Page(rows, limit, r => r.Id);
         return TypedResults.Ok(new Page(items, next));
     }

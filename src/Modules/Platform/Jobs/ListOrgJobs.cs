@@ -22,17 +22,21 @@ internal static class ListOrgJobs
         }
     }
 
-    private const string PageSql = """
+    // Composed from constant fragments for the filters in use (ADR 0015).
+    private const string Select = """
         select j.id, j.kind, j.queue, j.state, j.priority, j.attempt, j.max_attempts, j.run_at, j.last_error,
                j.attempted_at, j.finished_at, j.created_at
           from jobs.jobs j
          where j.org_id = @OrgId
-           and (@Cursor::bigint is null or j.id < @Cursor::bigint)
-           and (@State::text is null or j.state = @State::text)
-           and (@Kind::text is null or j.kind = @Kind::text)
-         order by j.id desc
-         limit @Take
         """;
+
+    private const string AfterFilter = "\n   and j.id < @Cursor";
+
+    private const string StateFilter = "\n   and j.state = @State";
+
+    private const string KindFilter = "\n   and j.kind = @Kind";
+
+    private const string Order = "\n order by j.id desc";
 
     public static void Map(IEndpointRouteBuilder org) =>
         org.MapGet("/jobs", HandleAsync)
@@ -44,11 +48,14 @@ internal static class ListOrgJobs
     private static async Task<Ok<Page>> HandleAsync([AsParameters] Query query, OrgContext org, DbSession db, CancellationToken ct)
     {
         var limit = KeysetPaging.Limit(query.Limit);
-        await db.PlanForActualValuesAsync(ct);
-        var rows = (await db.QueryAsync<JobItem>(
-            PageSql,
-            new { OrgId = org.Id, Cursor = KeysetPaging.Cursor(query.Cursor), query.State, query.Kind, Take = limit + 1 },
-            ct)).ToList();
+        var cursor = KeysetPaging.Cursor(query.Cursor);
+        var sql = Select
+            + (cursor is null ? string.Empty : AfterFilter)
+            + (query.State is null ? string.Empty : StateFilter)
+            + (query.Kind is null ? string.Empty : KindFilter)
+            + Order
+            + KeysetPaging.LimitClause(limit + 1);
+        var rows = (await db.QueryAsync<JobItem>(sql, new { OrgId = org.Id, Cursor = cursor, query.State, query.Kind }, ct)).ToList();
         var (items, next) = KeysetPaging.Page(rows, limit, r => r.Id);
         return TypedResults.Ok(new Page(items, next));
     }
