@@ -34,15 +34,15 @@ internal static class ListAuditLogs
         long Id, string Action, string? EntityType, string? EntityId, Guid? ActorUserId, string? ActorEmail, string? ActorName,
         string Metadata, DateTime CreatedAt);
 
-    // Actor names come from the member list (a definer function): profiles of other users are not readable directly.
-    // Composed from constant fragments for the filters in use, with a constant page size (ADR 0015), so the
-    // cached plan is used instead of planning each request.
-    private const string Select = """
-        select a.id, a.action, a.entity_type, a.entity_id, a.actor_user_id, gm.email as actor_email, gm.full_name as actor_name,
-               a.metadata::text as metadata, a.created_at
-          from organizations.audit_logs a
-          left join members.get_org_members(@OrgId) gm on gm.user_id = a.actor_user_id
-         where a.org_id = @OrgId
+    // The page first (an index range from the cursor, composed from constant fragments with a constant page
+    // size, ADR 0015), then its actors' names from the member list (a definer function: profiles of other
+    // users are not readable directly), so no plan can join the whole log before the limit.
+    private const string PageStart = """
+        select p.id, p.action, p.entity_type, p.entity_id, p.actor_user_id, gm.email as actor_email, gm.full_name as actor_name,
+               p.metadata::text as metadata, p.created_at
+          from (select a.id, a.action, a.entity_type, a.entity_id, a.actor_user_id, a.metadata, a.created_at
+                  from organizations.audit_logs a
+                 where a.org_id = @OrgId
         """;
 
     private const string AfterFilter = "\n   and a.id < @Cursor";
@@ -51,7 +51,14 @@ internal static class ListAuditLogs
 
     private const string ActorFilter = "\n   and a.actor_user_id = @ActorUserId";
 
-    private const string Order = "\n order by a.id desc";
+    private const string PageOrder = "\n order by a.id desc";
+
+    private const string PageEnd = """
+
+               ) p
+          left join members.get_org_members(@OrgId) gm on gm.user_id = p.actor_user_id
+         order by p.id desc
+        """;
 
     public static void Map(IEndpointRouteBuilder org) =>
         org.MapGet("/audit-logs", HandleAsync)
@@ -65,12 +72,13 @@ internal static class ListAuditLogs
     {
         var limit = KeysetPaging.Limit(query.Limit);
         var cursor = KeysetPaging.Cursor(query.Cursor);
-        var sql = Select
+        var sql = PageStart
             + (cursor is null ? string.Empty : AfterFilter)
             + (query.Action is null ? string.Empty : ActionFilter)
             + (query.ActorValue is null ? string.Empty : ActorFilter)
-            + Order
-            + KeysetPaging.LimitClause(limit + 1);
+            + PageOrder
+            + KeysetPaging.LimitClause(limit + 1)
+            + PageEnd;
         var rows = (await db.QueryAsync<Row>(
             sql, new { OrgId = org.Id, Cursor = cursor, query.Action, ActorUserId = query.ActorValue }, ct)).ToList();
 
