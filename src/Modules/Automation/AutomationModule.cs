@@ -35,6 +35,8 @@ public sealed class AutomationModule : IModule
         services.AddJobHandler<ScanTimeTriggersJob, ScanTimeTriggers>();
         services.AddJobHandler<QueueTimeTriggerScans, QueueTimeTriggerScansHandler>();
         services.AddRecurringJob<QueueTimeTriggerScans>(QueueTimeTriggerScans.ScheduleName, "0 */15 * * * ?");
+        services.AddJobHandler<PurgeWorkflowRuns, PurgeWorkflowRunsHandler>();
+        services.AddRecurringJob<PurgeWorkflowRuns>(PurgeWorkflowRuns.ScheduleName, "0 40 3 * * ?");
     }
 
     public void AddRoutes(IEndpointRouteBuilder app)

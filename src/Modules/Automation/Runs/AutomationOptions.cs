@@ -16,4 +16,10 @@ public sealed class AutomationOptions
 
     /// <summary>Subjects (quiet deals, overdue tasks) one scan of an org's time-based triggers looks at, per type.</summary>
     public int TimeTriggerScanLimit { get; set; } = 500;
+
+    /// <summary>Finished runs (and their steps) are kept this long, then purged (at least a day).</summary>
+    public TimeSpan RunRetention { get; set; } = TimeSpan.FromDays(90);
+
+    /// <summary>Runs deleted per purge job; a job that reaches it queues the next one.</summary>
+    public int PurgeBatchSize { get; set; } = 10_000;
 }
