@@ -149,5 +149,10 @@ internal sealed class RunWorkflowStep(
         }
     }
 
-    private static string Truncate(string text, int max = MaxError) => text.Length <= max ? text : text[..(max - 1)] + "…";
+    // Messages come from other systems (a mail server's reply): no NUL (PostgreSQL text refuses it), bounded length.
+    private static string Truncate(string text, int max = MaxError)
+    {
+        text = text.Replace('\0', ' ');
+        return text.Length <= max ? text : text[..(max - 1)] + "…";
+    }
 }
