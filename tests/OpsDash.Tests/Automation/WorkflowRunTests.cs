@@ -70,13 +70,19 @@ public sealed class WorkflowRunTests(AutomationFactory factory) : IClassFixture<
     }
 
     [Fact]
-    public async Task Conditions_match_all_or_any_of_their_rules()
+    public async Task Conditions_match_all_or_any_of_their_rules_and_a_disabled_workflow_never_fires()
     {
         var set = await factory.CreateOrgWithRolesAsync("pro");
         var slug = set.Org.Slug;
         var rules = new[] { Rule("email", "contains", "@vip.test"), Rule("firstName", "starts_with", "a") };
         var all = await set.Admin.CreateWorkflowAsync(slug, "All", "contact_created", new[] { Action("add_tag", new { tag = "all" }) }, new { match = "all", rules });
         var any = await set.Admin.CreateWorkflowAsync(slug, "Any", "contact_created", new[] { Action("add_tag", new { tag = "any" }) }, new { match = "any", rules });
+        var off = await set.Admin.CreateWorkflowAsync(slug, "Off", "contact_created", new[] { Action("add_tag", new { tag = "off" }) });
+        var disabled = await set.Admin.Client.PutAsJsonAsync($"{Workflows(slug)}/{off}", new
+        {
+            name = "Off", triggerType = "contact_created", enabled = false, actions = new[] { Action("add_tag", new { tag = "off" }) },
+        });
+        Assert.Equal(HttpStatusCode.OK, disabled.StatusCode);
 
         await using (await factory.StartWorkerAsync())
         {
@@ -92,6 +98,7 @@ public sealed class WorkflowRunTests(AutomationFactory factory) : IClassFixture<
 
         Assert.Single(await set.Viewer.RunsAsync(slug, $"&triggerId={all}"));
         Assert.Equal(2, (await set.Viewer.RunsAsync(slug, $"&triggerId={any}")).Count);
+        Assert.Empty(await set.Viewer.RunsAsync(slug, $"&triggerId={off}"));
     }
 
     [Fact]
