@@ -17,15 +17,17 @@ internal sealed class CrmDirectory(DbSession db, TenantContext tenant) : ICrmDir
     // The at-risk list's rule (ListAtRiskDeals): quiet since before the org's atRiskDays, on ix_deals_quiet_since.
     private const string QuietDealsSql = """
         select d.id, d.title, floor(extract(epoch from now() - d.quiet_since) / 86400)::int as days_quiet,
-               d.amount, d.currency, d.contact_id, d.company_id
+               d.amount, d.currency, d.contact_id, d.company_id, d.quiet_since
           from crm.deals d
          where d.org_id = @OrgId and d.deleted_at is null and d.status = 'open'
            and d.quiet_since < now() - make_interval(days => (
         """ + Settings.CrmSettings.DaysSql + """
         ))
-         order by d.quiet_since, d.id
-         limit @Limit
         """;
+
+    private const string QuietAfterFilter = "\n   and (d.quiet_since, d.id) > (@AfterTime, @AfterId)";
+
+    private const string QuietOrder = "\n order by d.quiet_since, d.id\n limit @Limit";
 
     public Task<CompanySummary?> FindCompanyAsync(Guid companyId, CancellationToken ct = default) =>
         db.QuerySingleOrDefaultAsync<CompanySummary>(CompanySql, new { OrgId = tenant.OrgId, Id = companyId }, ct);
@@ -33,6 +35,9 @@ internal sealed class CrmDirectory(DbSession db, TenantContext tenant) : ICrmDir
     public Task<DealSummary?> FindDealAsync(Guid dealId, CancellationToken ct = default) =>
         db.QuerySingleOrDefaultAsync<DealSummary>(DealSql, new { OrgId = tenant.OrgId, Id = dealId }, ct);
 
-    public async Task<IReadOnlyList<QuietDeal>> QuietDealsAsync(int limit, CancellationToken ct = default) =>
-        [.. await db.QueryAsync<QuietDeal>(QuietDealsSql, new { OrgId = tenant.OrgId, Limit = limit }, ct)];
+    public async Task<IReadOnlyList<QuietDeal>> QuietDealsAsync(int limit, DateTime? afterQuietSince = null, Guid? afterId = null, CancellationToken ct = default) =>
+        [.. await db.QueryAsync<QuietDeal>(
+            QuietDealsSql + (afterId is null ? string.Empty : QuietAfterFilter) + QuietOrder,
+            new { OrgId = tenant.OrgId, Limit = limit, AfterTime = afterQuietSince, AfterId = afterId },
+            ct)];
 }

@@ -19,9 +19,11 @@ internal sealed class ProjectsDirectory(DbSession db, TenantContext tenant) : IP
           join projects.projects p on p.org_id = t.org_id and p.id = t.project_id and p.deleted_at is null
          where t.org_id = @OrgId and t.deleted_at is null and t.due_date is not null and t.status not in ('done', 'cancelled')
            and t.due_date >= @From::date and t.due_date < @Until::date
-         order by t.due_date, t.id
-         limit @Limit
         """;
+
+    private const string DueAfterFilter = "\n   and (t.due_date, t.id) > (@AfterDate::date, @AfterId)";
+
+    private const string DueOrder = "\n order by t.due_date, t.id\n limit @Limit";
 
     private const string CompanySql = """
         select id, name, status, due_date::text as due_date
@@ -31,16 +33,23 @@ internal sealed class ProjectsDirectory(DbSession db, TenantContext tenant) : IP
          limit @Limit
         """;
 
-    public async Task<IReadOnlyList<TaskDue>> OverdueTasksAsync(DateOnly today, int limit, CancellationToken ct = default) =>
-        await DueAsync(DateOnly.MinValue, today, limit, ct);
+    public async Task<IReadOnlyList<TaskDue>> OverdueTasksAsync(DateOnly today, int limit, DateOnly? afterDueDate = null, Guid? afterTaskId = null, CancellationToken ct = default) =>
+        await DueAsync(DateOnly.MinValue, today, limit, afterDueDate, afterTaskId, ct);
 
     public async Task<IReadOnlyList<TaskDue>> TasksDueSoonAsync(DateOnly today, int days, int limit, CancellationToken ct = default) =>
-        await DueAsync(today, today.AddDays(days + 1), limit, ct);
+        await DueAsync(today, today.AddDays(days + 1), limit, afterDueDate: null, afterTaskId: null, ct);
 
     public async Task<IReadOnlyList<ProjectSummary>> CompanyProjectsAsync(Guid companyId, int limit, CancellationToken ct = default) =>
         [.. (await db.QueryAsync<ProjectRow>(CompanySql, new { tenant.OrgId, CompanyId = companyId, Limit = limit }, ct))
             .Select(r => new ProjectSummary(r.Id, r.Name, r.Status, Values.Date(r.DueDate)))];
 
-    private async Task<IReadOnlyList<TaskDue>> DueAsync(DateOnly from, DateOnly until, int limit, CancellationToken ct) =>
-        [.. (await db.QueryAsync<DueRow>(DueSql, new { tenant.OrgId, From = Values.DateText(from), Until = Values.DateText(until), Limit = limit }, ct)).Select(r => r.Task)];
+    private async Task<IReadOnlyList<TaskDue>> DueAsync(DateOnly from, DateOnly until, int limit, DateOnly? afterDueDate, Guid? afterTaskId, CancellationToken ct) =>
+        [.. (await db.QueryAsync<DueRow>(
+            DueSql + (afterTaskId is null ? string.Empty : DueAfterFilter) + DueOrder,
+            new
+            {
+                tenant.OrgId, From = Values.DateText(from), Until = Values.DateText(until), Limit = limit,
+                AfterDate = Values.DateText(afterDueDate), AfterId = afterTaskId,
+            },
+            ct)).Select(r => r.Task)];
 }

@@ -14,7 +14,7 @@ public sealed class AutomationOptions
     /// <summary>How many workflow runs in a row may cause each other; an event caused by a chain this long starts no run (cut_off).</summary>
     public int MaxDepth { get; set; } = 5;
 
-    /// <summary>Subjects (quiet deals, overdue tasks) one scan of an org's time-based triggers looks at, per type.</summary>
+    /// <summary>Subjects (quiet deals, overdue tasks) one scan job reads per type; a full batch queues the next.</summary>
     public int TimeTriggerScanLimit { get; set; } = 500;
 
     /// <summary>Finished runs (and their steps) are kept this long, then purged (at least a day).</summary>

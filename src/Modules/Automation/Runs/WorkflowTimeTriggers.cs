@@ -12,8 +12,11 @@ public sealed record QueueTimeTriggerScans : IJobArgs
     public static string Kind => "automation.time_triggers";
 }
 
-/// <summary>Evaluates the org's time-based triggers once, as the org's job.</summary>
-public sealed record ScanTimeTriggersJob : IJobArgs
+/// <summary>
+/// Evaluates the org's time-based triggers, as the org's job: from the schedule (no type) the first batch of each
+/// type; otherwise the next batch of <see cref="TriggerType"/> after the subject (<see cref="AfterTime"/>, <see cref="AfterId"/>).
+/// </summary>
+public sealed record ScanTimeTriggersJob(string? TriggerType = null, DateTime? AfterTime = null, Guid? AfterId = null) : IJobArgs
 {
     public static string Kind => "automation.time_trigger_scan";
 }
@@ -31,25 +34,39 @@ internal sealed class QueueTimeTriggerScansHandler(DbSession db) : IJobHandler<Q
 /// <c>task_overdue</c>: its open tasks past their due date. Each subject a trigger's conditions accept starts a
 /// run whose event id is made of (trigger, subject, day), so however often the schedule fires, and on however
 /// many Hosts, a subject starts one run per trigger and day (the runs' unique key decides, under concurrency too).
+/// Subjects are read in batches of <see cref="AutomationOptions.TimeTriggerScanLimit"/>; a full batch queues the
+/// job for the next one, so every subject is reached and no transaction grows without bound.
 /// </summary>
-internal sealed class ScanTimeTriggers(WorkflowEngine engine, ICrmDirectory crm, IProjectsDirectory projects, AutomationOptions options)
+internal sealed class ScanTimeTriggers(WorkflowEngine engine, ICrmDirectory crm, IProjectsDirectory projects, JobQueue jobs, AutomationOptions options)
     : IJobHandler<ScanTimeTriggersJob>
 {
+    private const string Quiet = "no_activity_days";
+
+    private const string Overdue = "task_overdue";
+
     public async Task HandleAsync(ScanTimeTriggersJob args, CancellationToken ct)
     {
         var today = DateOnly.FromDateTime(DateTime.UtcNow);
-        var quiet = await engine.TriggersAsync("no_activity_days", ct);
-        if (quiet.Count > 0)
+        var limit = options.TimeTriggerScanLimit;
+        if (args.TriggerType is null or Quiet && await engine.TriggersAsync(Quiet, ct) is { Count: > 0 } quiet)
         {
-            var inputs = (await crm.QuietDealsAsync(options.TimeTriggerScanLimit, ct)).Select(RunInputs.Of).ToList();
-            await StartAsync(quiet, inputs, today, ct);
+            var deals = await crm.QuietDealsAsync(limit, args.AfterTime, args.AfterId, ct);
+            await StartAsync(quiet, [.. deals.Select(RunInputs.Of)], today, ct);
+            if (deals.Count == limit)
+            {
+                await jobs.EnqueueAsync(new ScanTimeTriggersJob(Quiet, deals[^1].QuietSince, deals[^1].Id), ct: ct);
+            }
         }
 
-        var overdue = await engine.TriggersAsync("task_overdue", ct);
-        if (overdue.Count > 0)
+        if (args.TriggerType is null or Overdue && await engine.TriggersAsync(Overdue, ct) is { Count: > 0 } overdue)
         {
-            var inputs = (await projects.OverdueTasksAsync(today, options.TimeTriggerScanLimit, ct)).Select(t => RunInputs.Of(t, today)).ToList();
-            await StartAsync(overdue, inputs, today, ct);
+            var after = args.AfterTime is { } time ? DateOnly.FromDateTime(time) : (DateOnly?)null;
+            var tasks = await projects.OverdueTasksAsync(today, limit, after, args.AfterId, ct);
+            await StartAsync(overdue, [.. tasks.Select(t => RunInputs.Of(t, today))], today, ct);
+            if (tasks.Count == limit)
+            {
+                await jobs.EnqueueAsync(new ScanTimeTriggersJob(Overdue, tasks[^1].DueDate.ToDateTime(TimeOnly.MinValue), tasks[^1].TaskId), ct: ct);
+            }
         }
     }
 

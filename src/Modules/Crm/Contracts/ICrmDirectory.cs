@@ -12,9 +12,10 @@ public interface ICrmDirectory
 
     /// <summary>
     /// Open deals quiet (no activity, or none since creation) for at least the org's <c>atRiskDays</c> (7 by default),
-    /// quietest first: the at-risk list's deals, with how many whole days each has been quiet.
+    /// quietest first: the at-risk list's deals, with how many whole days each has been quiet. With a cursor
+    /// (a deal's <see cref="QuietDeal.QuietSince"/> and id), the ones after that deal in this order: the next batch.
     /// </summary>
-    Task<IReadOnlyList<QuietDeal>> QuietDealsAsync(int limit, CancellationToken ct = default);
+    Task<IReadOnlyList<QuietDeal>> QuietDealsAsync(int limit, DateTime? afterQuietSince = null, Guid? afterId = null, CancellationToken ct = default);
 }
 
 public sealed record CompanySummary(Guid Id, string Name);
@@ -22,4 +23,4 @@ public sealed record CompanySummary(Guid Id, string Name);
 /// <summary>A deal as others see it: <c>Status</c> is open, won or lost; <c>Amount</c> in <c>Currency</c>.</summary>
 public sealed record DealSummary(Guid Id, string Title, string Status, decimal? Amount, string Currency, Guid? CompanyId, Guid? ContactId);
 
-public sealed record QuietDeal(Guid Id, string Title, int DaysQuiet, decimal? Amount, string Currency, Guid? ContactId, Guid? CompanyId);
+public sealed record QuietDeal(Guid Id, string Title, int DaysQuiet, decimal? Amount, string Currency, Guid? ContactId, Guid? CompanyId, DateTime QuietSince);

@@ -6,8 +6,11 @@ namespace OpsDash.Modules.Projects.Contracts;
 /// </summary>
 public interface IProjectsDirectory
 {
-    /// <summary>Open tasks (not done or cancelled) due before <paramref name="today"/>, most overdue first.</summary>
-    Task<IReadOnlyList<TaskDue>> OverdueTasksAsync(DateOnly today, int limit, CancellationToken ct = default);
+    /// <summary>
+    /// Open tasks (not done or cancelled) due before <paramref name="today"/>, most overdue first; with a cursor
+    /// (a task's due date and id), the ones after that task in this order: the next batch.
+    /// </summary>
+    Task<IReadOnlyList<TaskDue>> OverdueTasksAsync(DateOnly today, int limit, DateOnly? afterDueDate = null, Guid? afterTaskId = null, CancellationToken ct = default);
 
     /// <summary>Open tasks due from <paramref name="today"/> to <paramref name="today"/> + <paramref name="days"/>, soonest first.</summary>
     Task<IReadOnlyList<TaskDue>> TasksDueSoonAsync(DateOnly today, int days, int limit, CancellationToken ct = default);
