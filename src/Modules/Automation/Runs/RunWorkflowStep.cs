@@ -109,7 +109,7 @@ internal sealed class RunWorkflowStep(
             output["note"] = note;
         }
 
-        await db.ExecuteAsync(SettleSql, new { OrgId, args.RunId, args.Position, outcome.Status, Attempts = attempts, Output = output.ToJsonString(), Error = (string?)null, NextAttemptAt = (DateTime?)null }, ct);
+        await SettleAsync(args, outcome.Status, attempts, output.ToJsonString(), error: null, nextAttemptAt: null, ct);
         if (args.Position + 1 < row.StepCount)
         {
             var next = new WorkflowStepJob(args.RunId, args.Position + 1);
@@ -133,12 +133,12 @@ internal sealed class RunWorkflowStep(
         if (retryable && attempts < options.StepMaxAttempts)
         {
             var at = DateTimeOffset.UtcNow + (options.StepRetryDelay * Math.Pow(2, attempts - 1));
-            await db.ExecuteAsync(SettleSql, new { OrgId, args.RunId, args.Position, Status = "retrying", Attempts = attempts, Output = (string?)null, Error = message, NextAttemptAt = at.UtcDateTime }, ct);
+            await SettleAsync(args, "retrying", attempts, output: null, message, at.UtcDateTime, ct);
             await jobs.ScheduleAsync(args, at, ct: ct);
             return;
         }
 
-        await db.ExecuteAsync(SettleSql, new { OrgId, args.RunId, args.Position, Status = "failed", Attempts = attempts, Output = (string?)null, Error = message, NextAttemptAt = (DateTime?)null }, ct);
+        await SettleAsync(args, "failed", attempts, output: null, message, nextAttemptAt: null, ct);
         await db.ExecuteAsync(NotRunSql, new { OrgId, args.RunId, args.Position }, ct);
         var reason = Truncate($"Step {args.Position + 1} ({row.ActionType}) failed after {attempts} attempt{(attempts == 1 ? "" : "s")}: {message}");
         await db.ExecuteAsync(FinishSql, new { OrgId, args.RunId, Status = "failed", Reason = reason }, ct);
@@ -148,6 +148,9 @@ internal sealed class RunWorkflowStep(
             await notifications.NotifyAsync(creator, "workflow.failed", Truncate($"Workflow failed: {row.TriggerName}", 200), reason, $"/workflows/runs/{args.RunId}", ct);
         }
     }
+
+    private Task<int> SettleAsync(WorkflowStepJob args, string status, int attempts, string? output, string? error, DateTime? nextAttemptAt, CancellationToken ct) =>
+        db.ExecuteAsync(SettleSql, new { OrgId, args.RunId, args.Position, Status = status, Attempts = attempts, Output = output, Error = error, NextAttemptAt = nextAttemptAt }, ct);
 
     // Messages come from other systems (a mail server's reply): no NUL (PostgreSQL text refuses it), bounded length.
     private static string Truncate(string text, int max = MaxError)
