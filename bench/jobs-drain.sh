@@ -5,7 +5,9 @@
 # Host sends. Statements and commits are the server's own counts (pg_stat_statements, pg_stat_database).
 # Needs root or the postgres OS user's rights (embedded cluster) and postgresql-15.
 #
-#   bench/jobs-drain.sh                                   # 100,000 jobs, 200 latency samples, 60 s idle
+#   bench/jobs-drain.sh                                   # 100,000 jobs, 200 latency samples, 60 s idle,
+#                                                         # then fairness: org B's job start with 100,000 of org A pending
+#   ONLY=fairness bench/jobs-drain.sh                     # just the fairness figure (fair claim vs FIFO, one run)
 #   BENCH_JOBS=20000 IDLE_SECONDS=10 bench/jobs-drain.sh  # quicker
 #   OPSDASH_Jobs__Queues__default__Concurrency=32 bench/jobs-drain.sh   # worker settings as in the Host
 set -euo pipefail
@@ -19,4 +21,7 @@ dotnet bench/jobs-drain/bin/Release/net10.0/OpsDash.Bench.JobsDrain.dll \
     --Bench:Jobs="${BENCH_JOBS:-100000}" \
     --Bench:LatencySamples="${LATENCY_SAMPLES:-200}" \
     --Bench:IdleSeconds="${IDLE_SECONDS:-60}" \
+    --Bench:FloodJobs="${FLOOD_JOBS:-100000}" \
+    --Bench:FloodJobMillis="${FLOOD_JOB_MS:-5}" \
+    --Bench:Only="${ONLY:-}" \
     --Bench:PgBin="${OPSDASH_PG_BIN:-/usr/lib/postgresql/15/bin}"

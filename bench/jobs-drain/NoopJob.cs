@@ -41,3 +41,16 @@ public sealed class NoopHandler : IJobHandler<NoopJob>
         return Task.CompletedTask;
     }
 }
+
+/// <summary>The fairness figure's flood: a job that takes <see cref="Millis"/> ms, as a real job waits on its database or a remote server.</summary>
+public sealed record FloodJob(long N) : IJobArgs
+{
+    public static string Kind => "bench.flood";
+
+    public static int Millis { get; set; } = 5;
+}
+
+public sealed class FloodHandler : IJobHandler<FloodJob>
+{
+    public Task HandleAsync(FloodJob args, CancellationToken ct) => Task.Delay(FloodJob.Millis, ct);
+}

@@ -14,6 +14,9 @@ var config = new ConfigurationBuilder().AddEnvironmentVariables("OPSDASH_").AddC
 var jobCount = config.GetValue("Bench:Jobs", 100_000);
 var idleSeconds = config.GetValue("Bench:IdleSeconds", 60);
 var samples = config.GetValue("Bench:LatencySamples", 200);
+var flood = config.GetValue("Bench:FloodJobs", 100_000);
+FloodJob.Millis = config.GetValue("Bench:FloodJobMillis", 5);
+var only = config["Bench:Only"]; // "fairness": just that figure
 var workerOptions = config.GetSection(JobWorkerOptions.SectionName).Get<JobWorkerOptions>() ?? new JobWorkerOptions();
 
 using var loggerFactory = LoggerFactory.Create(b => b.AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(LogLevel.Warning));
@@ -41,10 +44,18 @@ try
     Console.WriteLine($"# {DateTime.UtcNow:yyyy-MM-ddTHH:mm:ssZ}, {Environment.ProcessorCount} cores, load average {Bench.LoadAverage()}");
     var concurrency = string.Join(", ", workerOptions.Queues.Select(q => $"{q.Key}: concurrency {q.Value.Concurrency}, prefetch {q.Value.Prefetch?.ToString() ?? "default"}"));
     Console.WriteLine($"# worker: {concurrency}; PollInterval {workerOptions.PollInterval}, HeartbeatInterval {workerOptions.HeartbeatInterval}");
-    await bench.EnqueueAsync(jobCount);
-    await bench.DrainAsync(jobCount);
-    await bench.LatencyAsync(samples);
-    await bench.IdleHostAsync(root, idleSeconds);
+    if (only != "fairness")
+    {
+        await bench.EnqueueAsync(jobCount);
+        await bench.DrainAsync(jobCount);
+        await bench.LatencyAsync(samples);
+    }
+
+    await new Fairness(owner, settings.AppConnectionString(owner), settings.JobsConnectionString(owner), workerOptions).RunAsync(flood, samples);
+    if (only != "fairness")
+    {
+        await bench.IdleHostAsync(root, idleSeconds);
+    }
     Console.WriteLine($"# load average at the end {Bench.LoadAverage()}");
 }
 finally

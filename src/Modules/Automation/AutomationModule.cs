@@ -25,6 +25,8 @@ public sealed class AutomationModule : IModule
 
         services.AddSingleton(configuration.GetSection(AutomationOptions.SectionName).Get<AutomationOptions>() ?? new AutomationOptions());
         services.AddScoped<WorkflowEngine>();
+        services.AddScoped<StepQueue>();
+        services.AddSingleton<WebhookUrls>();
         services.AddScoped<StepActions>();
         services.AddEventHandler<DealStageChanged, StartWorkflowRuns>(StartWorkflowRuns.Subscriber);
         services.AddEventHandler<LeadConverted, StartWorkflowRuns>(StartWorkflowRuns.Subscriber);
@@ -32,6 +34,7 @@ public sealed class AutomationModule : IModule
         services.AddEventHandler<TaskStatusChanged, StartWorkflowRuns>(StartWorkflowRuns.Subscriber);
         services.AddEventHandler<TaskAssigned, StartWorkflowRuns>(StartWorkflowRuns.Subscriber);
         services.AddJobHandler<WorkflowStepJob, RunWorkflowStep>();
+        services.AddJobHandler<AbandonedStepJob, RunWorkflowStep>();
         services.AddJobHandler<ScanTimeTriggersJob, ScanTimeTriggers>();
         services.AddJobHandler<QueueTimeTriggerScans, QueueTimeTriggerScansHandler>();
         services.AddRecurringJob<QueueTimeTriggerScans>(QueueTimeTriggerScans.ScheduleName, "0 */15 * * * ?");

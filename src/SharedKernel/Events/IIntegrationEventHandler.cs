@@ -37,6 +37,14 @@ public static partial class IntegrationEventHandlers
     /// <summary>The job args key holding the event's <see cref="EventCausation.Depth"/>, absent when 0.</summary>
     public const string DepthKey = "causationDepth";
 
+    /// <summary>The job args key holding <see cref="EventCausation.RootEventId"/>, absent when the event is its own root.</summary>
+    public const string RootKey = "causationRoot";
+
+    /// <summary>The job args keys holding <see cref="EventCausation.TriggerId"/> and <see cref="EventCausation.SubjectId"/>, absent unless a workflow step caused the event.</summary>
+    public const string TriggerKey = "causationTrigger";
+
+    public const string SubjectKey = "causationSubject";
+
     /// <summary>
     /// Subscribes <typeparamref name="THandler"/> (scoped: it gets the job's DbSession) to <typeparamref name="TEvent"/>.
     /// <paramref name="subscriber"/> is stored in queued jobs' kind: keep it stable.
@@ -58,12 +66,19 @@ public static partial class IntegrationEventHandlers
             var args = JsonSerializer.Deserialize<JsonElement>(json, JobQueue.Json);
             var message = args.Deserialize<TEvent>(JobQueue.Json) ?? throw new PermanentJobException($"Job {kind} has null arguments.");
             var eventId = args.TryGetProperty(EventIdKey, out var id) && id.TryGetGuid(out var guid) ? guid : Guid.Empty;
-            provider.GetRequiredService<EventCausation>().Depth = args.TryGetProperty(DepthKey, out var depth) && depth.TryGetInt32(out var d) ? d : 0;
+            var causation = provider.GetRequiredService<EventCausation>();
+            causation.Depth = args.TryGetProperty(DepthKey, out var depth) && depth.TryGetInt32(out var d) ? d : 0;
+            causation.RootEventId = GuidOf(args, RootKey) ?? eventId;
+            causation.TriggerId = GuidOf(args, TriggerKey);
+            causation.SubjectId = GuidOf(args, SubjectKey);
             return provider.GetRequiredService<THandler>().HandleAsync(message, eventId, ct);
         }));
         services.TryAddSingleton<EventSubscriptions>();
         return services;
     }
+
+    private static Guid? GuidOf(JsonElement args, string key) =>
+        args.TryGetProperty(key, out var value) && value.TryGetGuid(out var guid) ? guid : null;
 
     [GeneratedRegex(@"^[a-z_]+\z", RegexOptions.CultureInvariant)]
     private static partial Regex SubscriberRegex();

@@ -1,3 +1,5 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
 using System.Threading.Channels;
 using Dapper;
 using Microsoft.Extensions.DependencyInjection;
@@ -17,7 +19,10 @@ namespace OpsDash.SharedKernel.Jobs;
 /// ADR 0011, re-queues the jobs of workers that stopped heartbeating). Woken by LISTEN jobs; polls only as a fallback. On shutdown it hands back the
 /// jobs it claimed but has not started and waits for the started ones up to ShutdownTimeout.
 /// A job's work commits before its completion is recorded, so a crash in between runs it again:
-/// handlers must be safe to run twice.
+/// handlers must be safe to run twice. Each attempt has a deadline (<see cref="JobWorkerOptions.JobTimeout"/>, per kind):
+/// past it the job's token is cancelled and it is retried. Jobs that run a while are reported started, so a
+/// worker that dies gives back, attempt unspent, the jobs it had only claimed (jobs.rescue). Nothing a job does
+/// stops a slot: a failure that cannot even be recorded is logged and left to rescue.
 /// </summary>
 public sealed partial class JobWorker : BackgroundService
 {
@@ -26,6 +31,7 @@ public sealed partial class JobWorker : BackgroundService
     private const string FailSql = "select jobs.fail(@Id, @Worker, @Error, @RetryAt)";
     private const string ReleaseSql = "select jobs.release(@Worker, @Ids)";
     private const string HeartbeatSql = "select jobs.heartbeat(@Worker, @Ids)";
+    private const string MarkStartedSql = "select jobs.mark_started(@Worker, @Ids)";
 
     private readonly IServiceScopeFactory _scopes;
     private readonly NpgsqlDataSource _db;
@@ -37,6 +43,8 @@ public sealed partial class JobWorker : BackgroundService
     private readonly Dictionary<string, JobKind> _kinds;
     private readonly Dictionary<string, JobLane> _lanes;
     private readonly Channel<long> _completed = Channel.CreateUnbounded<long>();
+    // Running jobs not yet reported started, with when they started (Stopwatch ticks).
+    private readonly ConcurrentDictionary<long, long> _unreported = new();
     private readonly CancellationTokenSource _jobsCancel = new();
 
     public JobWorker(IServiceProvider services, JobWorkerOptions options)
@@ -64,6 +72,7 @@ public sealed partial class JobWorker : BackgroundService
     {
         var listener = ListenAsync(stoppingToken);
         var upkeep = UpkeepAsync(stoppingToken);
+        var starts = ReportStartsAsync(stoppingToken);
         var flusher = FlushCompletionsAsync();
         try
         {
@@ -74,7 +83,7 @@ public sealed partial class JobWorker : BackgroundService
             await ShutDownAsync();
             _completed.Writer.TryComplete();
             await flusher;
-            await Task.WhenAll(Quiet(listener), Quiet(upkeep));
+            await Task.WhenAll(Quiet(listener), Quiet(upkeep), Quiet(starts));
             await _claims.DisposeAsync();
             await _settle.DisposeAsync();
         }
@@ -107,9 +116,13 @@ public sealed partial class JobWorker : BackgroundService
         }
     }
 
+    // Never throws: a slot that died would leave the jobs claimed for it held, and heartbeated, forever.
     private async Task RunAsync(ClaimedJob job)
     {
-        var ct = _jobsCancel.Token;
+        var timeout = TimeoutOf(job.Kind);
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(_jobsCancel.Token);
+        deadline.CancelAfter(timeout);
+        _unreported[job.Id] = Stopwatch.GetTimestamp();
         try
         {
             if (!_kinds.TryGetValue(job.Kind, out var kind))
@@ -117,38 +130,52 @@ public sealed partial class JobWorker : BackgroundService
                 throw new PermanentJobException($"No handler is registered for job kind '{job.Kind}'.");
             }
 
+            var ct = deadline.Token;
             Func<IServiceProvider, Task> work = provider => kind.RunAsync(provider, job.Args, ct);
             await (job.OrgId is { } org ? _scopes.RunForOrgAsync(org, work, ct) : _scopes.RunAsSystemAsync(work, ct));
             _completed.Writer.TryWrite(job.Id);
-            return;
         }
         catch (Exception e)
         {
-            await FailAsync(job, e);
+            var overran = deadline.IsCancellationRequested && !_jobsCancel.IsCancellationRequested;
+            await FailAsync(job, overran ? new TimeoutException($"The job ran longer than its deadline of {timeout}; it was cancelled.", e) : e);
+        }
+        finally
+        {
+            _unreported.TryRemove(job.Id, out _);
         }
     }
 
+    private TimeSpan TimeoutOf(string kind) =>
+        _options.Timeouts.TryGetValue(kind, out var configured) ? configured
+        : _kinds.TryGetValue(kind, out var registered) && registered.Timeout is { } own ? own
+        : _options.JobTimeout;
+
     private async Task FailAsync(ClaimedJob job, Exception error)
     {
-        DateTimeOffset? retryAt = error switch
-        {
-            PermanentJobException => null,
-            // Cancelled by shutdown: handed back to run again soon, here or elsewhere.
-            OperationCanceledException when _jobsCancel.IsCancellationRequested => DateTimeOffset.UtcNow,
-            _ => DateTimeOffset.UtcNow + Backoff(job.Attempt),
-        };
-        LogAttemptFailed(job.Id, job.Kind, job.Attempt, job.MaxAttempts, error.GetType().Name, error.Message);
         try
         {
+            // Stopping: whatever the job threw once its token was cancelled, it goes back to the queue at once,
+            // attempt given back, for this or another worker.
+            if (_jobsCancel.IsCancellationRequested)
+            {
+                await ReleaseAsync([job.Id]);
+                return;
+            }
+
+            DateTimeOffset? retryAt = error is PermanentJobException ? null : DateTimeOffset.UtcNow + Backoff(job.Attempt);
+            // PostgreSQL text holds no NUL; a message from another system may.
+            var text = error.Message.Replace('\0', ' ');
+            LogAttemptFailed(job.Id, job.Kind, job.Attempt, job.MaxAttempts, error.GetType().Name, text);
             await _settle.RunAsync(c => c.ExecuteScalarAsync<string?>(FailSql, new
             {
-                job.Id, Worker = _options.WorkerId, Error = $"{error.GetType().Name}: {error.Message}", RetryAt = retryAt,
+                job.Id, Worker = _options.WorkerId, Error = $"{error.GetType().Name}: {text}", RetryAt = retryAt,
             }));
         }
-        catch (Exception e) when (e is NpgsqlException or TimeoutException)
+        catch (Exception e)
         {
             // The job stays running without heartbeats; rescue queues it again.
-            LogDatabaseError(e);
+            LogSettleFailed(job.Id, e);
         }
     }
 
@@ -245,6 +272,37 @@ public sealed partial class JobWorker : BackgroundService
         }
     }
 
+    // Jobs running longer than StartReportDelay are reported started, in one statement per tick; shorter ones
+    // are reported by their completion. At most one statement per tick, none while nothing runs that long.
+    private async Task ReportStartsAsync(CancellationToken stop)
+    {
+        using var timer = new PeriodicTimer(_options.StartReportDelay);
+        var due = (long)(_options.StartReportDelay.TotalSeconds * Stopwatch.Frequency);
+        while (await timer.WaitForNextTickAsync(stop))
+        {
+            var now = Stopwatch.GetTimestamp();
+            var ids = _unreported.Where(j => now - j.Value >= due).Select(j => j.Key).ToArray();
+            if (ids.Length == 0)
+            {
+                continue;
+            }
+
+            try
+            {
+                await _settle.RunAsync(c => c.ExecuteScalarAsync<int>(new CommandDefinition(
+                    MarkStartedSql, new { Worker = _options.WorkerId, Ids = ids }, cancellationToken: stop)), stop);
+                foreach (var id in ids)
+                {
+                    _unreported.TryRemove(id, out _);
+                }
+            }
+            catch (Exception e) when (e is NpgsqlException or TimeoutException && !stop.IsCancellationRequested)
+            {
+                LogDatabaseError(e);
+            }
+        }
+    }
+
     // Claiming has stopped. Claimed jobs no slot started go back to the queue at once, attempt given
     // back; started ones get ShutdownTimeout, then are cancelled (rolled back) and handed back by FailAsync.
     private async Task ShutDownAsync()
@@ -280,6 +338,9 @@ public sealed partial class JobWorker : BackgroundService
     [LoggerMessage(Level = LogLevel.Warning, Message = "Job {JobId} ({Kind}) attempt {Attempt}/{MaxAttempts} failed: {ErrorType}: {Error}")]
     private partial void LogAttemptFailed(long jobId, string kind, int attempt, int maxAttempts, string errorType, string error);
 
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Job {JobId}: its failure could not be recorded; rescue will queue it again")]
+    private partial void LogSettleFailed(long jobId, Exception exception);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Job worker database error")]
     private partial void LogDatabaseError(Exception exception);

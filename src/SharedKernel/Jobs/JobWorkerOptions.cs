@@ -30,6 +30,21 @@ public sealed class JobWorkerOptions
 
     public TimeSpan BackoffMax { get; set; } = TimeSpan.FromHours(1);
 
+    /// <summary>
+    /// How long one attempt of a job may run; then its cancellation token fires (its statements are cancelled), its
+    /// transaction rolls back and it is retried with backoff. A kind may set its own (<see cref="JobKind.Timeout"/>).
+    /// </summary>
+    public TimeSpan JobTimeout { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>Per job kind, overriding <see cref="JobTimeout"/> and the kind's own: <c>Jobs:Timeouts:&lt;kind&gt;</c>.</summary>
+    public Dictionary<string, TimeSpan> Timeouts { get; set; } = new(StringComparer.Ordinal);
+
+    /// <summary>
+    /// A job that has run this long is reported started (jobs.mark_started, in batches). Until then a worker that
+    /// dies gives it back without spending its attempt, as it does the jobs it claimed but never started.
+    /// </summary>
+    public TimeSpan StartReportDelay { get; set; } = TimeSpan.FromSeconds(1);
+
     /// <summary>On shutdown: how long running jobs may finish before they are cancelled (and handed back).</summary>
     public TimeSpan ShutdownTimeout { get; set; } = TimeSpan.FromSeconds(20);
 

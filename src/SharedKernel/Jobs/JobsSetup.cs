@@ -23,6 +23,14 @@ public static partial class JobsSetup
     // A misspelt queue name would never match a job (jobs.jobs checks queue names the same way).
     private static void Validate(JobWorkerOptions options)
     {
+        foreach (var (kind, timeout) in options.Timeouts.Append(new("*", options.JobTimeout)))
+        {
+            if (timeout < TimeSpan.FromSeconds(1) || timeout > TimeSpan.FromDays(1))
+            {
+                throw new InvalidOperationException($"{JobWorkerOptions.SectionName}: the timeout of {kind} must be from 1 second to 1 day.");
+            }
+        }
+
         foreach (var (name, queue) in options.Queues)
         {
             if (!QueueName().IsMatch(name) || queue.Concurrency is < 0 or > 1000 || queue.Prefetch is < 0 or > 10_000 || queue.MaxPrefetch is < 0 or > 10_000)

@@ -11,7 +11,7 @@ namespace OpsDash.SharedKernel.Tenancy;
 /// </summary>
 public sealed class Outbox(JobQueue jobs, EventSubscriptions subscriptions, EventCausation causation)
 {
-    /// <summary>Each job's args are the event as camelCase JSON plus its id (<c>eventId</c>), which this returns, and the causation depth when above 0.</summary>
+    /// <summary>Each job's args are the event as camelCase JSON plus its id (<c>eventId</c>), which this returns, and the <see cref="EventCausation"/> when the event has a cause.</summary>
     public async Task<Guid> EnqueueAsync<TEvent>(TEvent message, CancellationToken ct = default)
         where TEvent : IIntegrationEvent
     {
@@ -22,6 +22,17 @@ public sealed class Outbox(JobQueue jobs, EventSubscriptions subscriptions, Even
         if (causation.Depth > 0)
         {
             args[IntegrationEventHandlers.DepthKey] = causation.Depth;
+        }
+
+        if (causation.RootEventId is { } root)
+        {
+            args[IntegrationEventHandlers.RootKey] = root;
+        }
+
+        if (causation is { TriggerId: { } trigger, SubjectId: { } subject })
+        {
+            args[IntegrationEventHandlers.TriggerKey] = trigger;
+            args[IntegrationEventHandlers.SubjectKey] = subject;
         }
 
         var json = args.ToJsonString();

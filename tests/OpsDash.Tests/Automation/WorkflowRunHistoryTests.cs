@@ -108,7 +108,8 @@ public sealed class WorkflowRunHistoryTests(OpsDashFactory factory) : IClassFixt
     [Fact]
     public async Task A_dry_run_says_what_each_step_would_do_and_changes_nothing()
     {
-        var set = await factory.CreateOrgWithRolesAsync("pro");
+        // Enterprise: the workflow sends a webhook too.
+        var set = await factory.CreateOrgWithRolesAsync("enterprise");
         var stranger = await factory.CreateStrangerAsync();
         var slug = set.Org.Slug;
         var stages = await set.Member.StagesAsync(slug);

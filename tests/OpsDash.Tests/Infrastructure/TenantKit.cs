@@ -127,4 +127,11 @@ public static class TenantKit
         await using var db = await factory.OpenOwnerAsync();
         return await db.ExecuteAsync(sql, args);
     }
+
+    /// <summary>Runs <paramref name="sql"/> as the owner (no RLS); returns the rows.</summary>
+    public static async Task<IReadOnlyList<T>> QueryOwnerAsync<T>(this OpsDashFactory factory, string sql, object? args = null)
+    {
+        await using var db = await factory.OpenOwnerAsync();
+        return [.. await db.QueryAsync<T>(sql, args)];
+    }
 }

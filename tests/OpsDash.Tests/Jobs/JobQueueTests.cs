@@ -123,8 +123,9 @@ public sealed class JobQueueTests(JobsFactory factory) : IClassFixture<JobsFacto
         var id = (await EnqueueAsync(new ProbeJob(run), new JobOptions { Queue = "rescue" }))!.Value;
         await using (var jobs = await factory.OpenJobsAsync())
         {
-            // The dead worker claims the job and never reports again.
+            // The dead worker claims the job, starts it, and never reports again.
             Assert.Equal([id], await jobs.QueryAsync<long>("select id from jobs.claim('rescue', 'dead-worker', 1)"));
+            Assert.Equal(1, await jobs.ExecuteScalarAsync<int>("select jobs.mark_started('dead-worker', @Ids)", new { Ids = new[] { id } }));
         }
 
         await using (var owner = await factory.OpenOwnerAsync())
@@ -175,6 +176,7 @@ public sealed class JobQueueTests(JobsFactory factory) : IClassFixture<JobsFacto
         await using var jobs = await factory.OpenJobsAsync();
         await using var owner = await factory.OpenOwnerAsync();
         Assert.Equal([id], await jobs.QueryAsync<long>("select id from jobs.claim('late', 'dead-worker', 1)"));
+        await jobs.ExecuteAsync("select jobs.mark_started('dead-worker', @Ids)", new { Ids = new[] { id } });
         await owner.ExecuteAsync("update jobs.jobs set heartbeat_at = now() - interval '10 minutes' where id = @id", new { id });
         await jobs.ExecuteAsync("select jobs.rescue(interval '1 minute')");
         Assert.Equal([id], await jobs.QueryAsync<long>("select id from jobs.claim('late', 'new-worker', 1)"));

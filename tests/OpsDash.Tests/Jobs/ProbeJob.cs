@@ -15,6 +15,7 @@ public sealed record ProbeJob(string Run, string Mode = ProbeJob.Ok, int HoldMs 
     public const string Ok = "ok";
     public const string Fail = "fail";
     public const string Permanent = "permanent";
+    public const string FailWithNul = "fail-nul";
     public const string ReadOrgs = "read-orgs";
 
     public static string Kind => "test.probe";
@@ -82,6 +83,8 @@ public sealed class ProbeHandler(DbSession db) : IJobHandler<ProbeJob>
                 throw new InvalidOperationException($"probe {args.Run} failed");
             case ProbeJob.Permanent:
                 throw new PermanentJobException($"probe {args.Run} cannot succeed");
+            case ProbeJob.FailWithNul:
+                throw new InvalidOperationException($"probe {args.Run} got a reply with a \0 in it");
         }
     }
 }

@@ -20,7 +20,7 @@ internal static class GetWorkflowRun
         """;
 
     private const string StepsSql = """
-        select s.position::int as position, s.action_type, s.config::text as config, s.status, s.attempts::int as attempts, s.output::text as output, s.error,
+        select s.position::int as position, s.action_type, (s.config - 'urlSealed')::text as config, s.status, s.attempts::int as attempts, s.output::text as output, s.error,
                s.started_at, s.finished_at, s.next_attempt_at
           from automation.workflow_run_steps s
          where s.org_id = @OrgId and s.run_id = @Id

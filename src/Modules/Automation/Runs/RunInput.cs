@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
@@ -58,9 +59,9 @@ internal static class RunInputs
         RunInput.FieldsOf(new { daysOverdue = today.DayNumber - t.DueDate.DayNumber, t.Priority, t.Title, t.ProjectId }),
         new RunSubject(Subject.Task, t.TaskId, ProjectId: t.ProjectId));
 
-    /// <summary>A time-based run's event id: the same for one trigger, subject and day, so the scan starts it once that day.</summary>
-    public static Guid DailyEventId(Guid triggerId, Guid subjectId, DateOnly day) =>
-        StableId($"{triggerId:N}/{subjectId:N}/{day:yyyy-MM-dd}");
+    /// <summary>A time-based run's event id: a function of the trigger, the subject and when it fired for it.</summary>
+    public static Guid TimeFireEventId(Guid triggerId, Guid subjectId, DateTime firedAt) =>
+        StableId(string.Create(CultureInfo.InvariantCulture, $"{triggerId:N}/{subjectId:N}/{firedAt.Ticks}"));
 
     /// <summary>A Guid that is a function of <paramref name="key"/> (a resent email's Message-ID, a daily event's id).</summary>
     public static Guid StableId(string key) => new(SHA256.HashData(Encoding.UTF8.GetBytes(key)).AsSpan(0, 16));

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using OpsDash.Modules.Automation.Contracts;
 using OpsDash.SharedKernel.Events;
+using Npgsql;
 using OpsDash.SharedKernel.Jobs;
 
 namespace OpsDash.Modules.Automation.Runs;
@@ -9,6 +10,12 @@ namespace OpsDash.Modules.Automation.Runs;
 public sealed record WorkflowStepJob(Guid RunId, int Position) : IJobArgs
 {
     public static string Kind => "automation.workflow_step";
+}
+
+/// <summary>Queued by the database when a step's job went dead or was discarded (<see cref="Reason"/> <c>dead</c> or <c>discarded</c>; db/scripts/0057).</summary>
+public sealed record AbandonedStepJob(Guid RunId, int Position, string Reason, string? LastError) : IJobArgs
+{
+    public static string Kind => "automation.abandoned_step";
 }
 
 /// <summary>
@@ -21,15 +28,15 @@ public sealed record WorkflowStepJob(Guid RunId, int Position) : IJobArgs
 /// twice) is left alone.
 /// </summary>
 internal sealed class RunWorkflowStep(
-    DbSession db, TenantContext tenant, JobQueue jobs, EventCausation causation, StepActions actions, INotifications notifications,
-    AuditLog audit, AutomationOptions options) : IJobHandler<WorkflowStepJob>
+    DbSession db, TenantContext tenant, StepQueue steps, EventCausation causation, StepActions actions, INotifications notifications,
+    AuditLog audit, AutomationOptions options) : IJobHandler<WorkflowStepJob>, IJobHandler<AbandonedStepJob>
 {
     private sealed record StepRow(
-        string TriggerName, Guid? TriggerId, Guid? CreatedBy, string Event, int Depth, string RunStatus,
+        string TriggerName, Guid? TriggerId, Guid? CreatedBy, string Event, int Depth, Guid? RootEventId, string RunStatus,
         string ActionType, string Config, string Status, int Attempts, int StepCount);
 
     private const string LockSql = """
-        select r.trigger_name, r.trigger_id, t.created_by, r.event::text as event, r.depth::int as depth, r.status as run_status,
+        select r.trigger_name, r.trigger_id, t.created_by, r.event::text as event, r.depth::int as depth, r.root_event_id, r.status as run_status,
                s.action_type, s.config::text as config, s.status, s.attempts::int as attempts,
                (select count(*)::int from automation.workflow_run_steps x where x.org_id = r.org_id and x.run_id = r.id) as step_count
           from automation.workflow_runs r
@@ -89,15 +96,21 @@ internal sealed class RunWorkflowStep(
             args.RunId, args.Position, row.TriggerName, row.ActionType,
             JsonSerializer.Deserialize<Dictionary<string, JsonElement>>(row.Config, RunInput.Json)!, RunInput.FromJson(row.Event));
 
-        // What this step causes (an event of the records it changes) is one run further down a chain.
+        // What this step causes (an event of the records it changes) is one run further down the chain of its root
+        // event, and an echo of this trigger on this record. A run from before 0056 starts its own chain.
         causation.Depth = row.Depth + 1;
+        causation.RootEventId = row.RootEventId ?? args.RunId;
+        causation.TriggerId = row.TriggerId;
+        causation.SubjectId = step.Input.Subject.Id;
         var attempts = row.Attempts + 1;
         StepOutcome outcome;
         try
         {
             outcome = await db.InSavepointAsync(() => actions.RunAsync(step, dryRun: false, ct), ct);
         }
-        catch (Exception e) when (!(e is OperationCanceledException && ct.IsCancellationRequested))
+        // Cancelled (the worker stops, or the job's deadline passed): not the step's failure. The job's transaction
+        // rolls back and the worker hands the job back or retries it; the step is as it was.
+        catch (Exception e) when (!ct.IsCancellationRequested)
         {
             await FailedAttemptAsync(args, row, attempts, e, ct);
             return;
@@ -112,8 +125,7 @@ internal sealed class RunWorkflowStep(
         await SettleAsync(args, outcome.Status, attempts, output.ToJsonString(), error: null, nextAttemptAt: null, ct);
         if (args.Position + 1 < row.StepCount)
         {
-            var next = new WorkflowStepJob(args.RunId, args.Position + 1);
-            await (outcome.ResumeAt is { } at ? jobs.ScheduleAsync(next, at, ct: ct) : jobs.EnqueueAsync(next, ct: ct));
+            await steps.QueueAsync(new WorkflowStepJob(args.RunId, args.Position + 1), outcome.ResumeAt, ct);
             return;
         }
 
@@ -129,18 +141,42 @@ internal sealed class RunWorkflowStep(
     private async Task FailedAttemptAsync(WorkflowStepJob args, StepRow row, int attempts, Exception error, CancellationToken ct)
     {
         var message = Truncate(error is AppException app ? app.Detail ?? app.Title : $"{error.GetType().Name}: {error.Message}");
-        var retryable = error is not (AppException or PermanentActionException or PermanentJobException);
+        var retryable = error is not (AppException or PermanentActionException or PermanentJobException) && !IsRefusal(error);
         if (retryable && attempts < options.StepMaxAttempts)
         {
             var at = DateTimeOffset.UtcNow + (options.StepRetryDelay * Math.Pow(2, attempts - 1));
             await SettleAsync(args, "retrying", attempts, output: null, message, at.UtcDateTime, ct);
-            await jobs.ScheduleAsync(args, at, ct: ct);
+            await steps.QueueAsync(args, at, ct);
             return;
         }
 
+        await FailRunAsync(args, row, attempts, message, $"failed after {attempts} attempt{(attempts == 1 ? "" : "s")}: {message}", ct);
+    }
+
+    /// <summary>
+    /// The step's job ended without settling it (dead after its attempts, or discarded by an admin; db/scripts/0057):
+    /// the step fails and so does the run, unless it had settled after all.
+    /// </summary>
+    public async Task HandleAsync(AbandonedStepJob args, CancellationToken ct)
+    {
+        var step = new WorkflowStepJob(args.RunId, args.Position);
+        var row = await db.QuerySingleOrDefaultAsync<StepRow>(LockSql, new { OrgId, args.RunId, args.Position }, ct);
+        if (row is null || row.RunStatus != "running" || row.Status is not ("pending" or "retrying"))
+        {
+            return;
+        }
+
+        var message = Truncate(args.Reason == "discarded"
+            ? "Its job was discarded by an admin."
+            : $"Its job gave up after its attempts: {args.LastError ?? "no error recorded"}");
+        await FailRunAsync(step, row, row.Attempts, message, $"was abandoned: {message}", ct);
+    }
+
+    private async Task FailRunAsync(WorkflowStepJob args, StepRow row, int attempts, string message, string what, CancellationToken ct)
+    {
         await SettleAsync(args, "failed", attempts, output: null, message, nextAttemptAt: null, ct);
         await db.ExecuteAsync(NotRunSql, new { OrgId, args.RunId, args.Position }, ct);
-        var reason = Truncate($"Step {args.Position + 1} ({row.ActionType}) failed after {attempts} attempt{(attempts == 1 ? "" : "s")}: {message}");
+        var reason = Truncate($"Step {args.Position + 1} ({row.ActionType}) {what}");
         await db.ExecuteAsync(FinishSql, new { OrgId, args.RunId, Status = "failed", Reason = reason }, ct);
         await audit.WriteAsync("workflow.run_failed", "workflow_run", args.RunId, new { triggerId = row.TriggerId, position = args.Position, actionType = row.ActionType, attempts }, ct);
         if (row.CreatedBy is { } creator)
@@ -148,6 +184,10 @@ internal sealed class RunWorkflowStep(
             await notifications.NotifyAsync(creator, "workflow.failed", Truncate($"Workflow failed: {row.TriggerName}", 200), reason, $"/workflows/runs/{args.RunId}", ct);
         }
     }
+
+    // The database refused the data itself (a rule: OD4xx; integrity: 23xxx; data: 22xxx): the same attempt fails again.
+    private static bool IsRefusal(Exception error) =>
+        error is PostgresException { SqlState: var state } && (state.StartsWith("OD4", StringComparison.Ordinal) || state.StartsWith("23", StringComparison.Ordinal) || state.StartsWith("22", StringComparison.Ordinal));
 
     private Task<int> SettleAsync(WorkflowStepJob args, string status, int attempts, string? output, string? error, DateTime? nextAttemptAt, CancellationToken ct) =>
         db.ExecuteAsync(SettleSql, new { OrgId, args.RunId, args.Position, Status = status, Attempts = attempts, Output = output, Error = error, NextAttemptAt = nextAttemptAt }, ct);

@@ -23,7 +23,7 @@ public sealed record StepOutcome(string Status, object Output, string? Note = nu
 /// </summary>
 internal sealed class StepActions(
     ICrmActions crm, ICrmDirectory crmDirectory, IProjectActions projects, INotifications notifications, IEmailSender email,
-    DbSession db, TenantContext tenant)
+    FeatureAccess features, DbSession db, TenantContext tenant)
 {
     public const string NotificationKind = "workflow.notification";
 
@@ -145,11 +145,17 @@ internal sealed class StepActions(
                 return new StepOutcome(dryRun ? "would_run" : "completed", new { minutes, resumeAt }, ResumeAt: resumeAt);
             }
 
-            case "send_webhook":
-                // Without its query: a receiver's token there would not belong in the run history.
-                return Skip(
-                    "Outbound webhooks do not exist yet: the step is recorded and nothing was sent.",
-                    new { url = new Uri(step.Config["url"].GetString()!).GetLeftPart(UriPartial.Path) });
+            case WebhookUrls.ActionType:
+            {
+                // The config holds the URL's origin only (WebhookUrls); the sealed URL never reaches a step's output.
+                var url = step.Config[WebhookUrls.UrlKey].GetString()!;
+                if ((await features.GetAsync("platform:webhooks", ct)) is not { PlanEnabled: true, FlagEnabled: true })
+                {
+                    return Skip("Outbound webhooks need the Enterprise plan (platform:webhooks): nothing was sent.", new { url });
+                }
+
+                return Skip("Outbound webhooks do not exist yet: the step is recorded and nothing was sent.", new { url });
+            }
 
             default:
                 throw new PermanentActionException($"Unknown action type {step.ActionType}.");

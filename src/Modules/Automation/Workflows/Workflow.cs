@@ -48,13 +48,28 @@ internal static class WorkflowStore
 
     private const string DeleteActionsSql = "delete from automation.workflow_actions where org_id = @OrgId and trigger_id = @TriggerId";
 
+    private sealed record StoredUrl(string Url, string Sealed);
+
+    private const string StoredUrlsSql = """
+        select config ->> 'url' as url, config ->> 'urlSealed' as sealed
+          from automation.workflow_actions
+         where org_id = @OrgId and trigger_id = @TriggerId and action_type = 'send_webhook' and config ? 'urlSealed'
+        """;
+
     public static Conditions ParseConditions(string json) => JsonSerializer.Deserialize<Conditions>(json, Json)!;
 
     public static string ConditionsJson(Conditions? conditions) =>
         JsonSerializer.Serialize(new Conditions(conditions?.Match ?? "all", conditions?.Rules ?? []), Json);
 
-    public static async Task ReplaceActionsAsync(DbSession db, Guid orgId, Guid triggerId, IReadOnlyList<WorkflowAction> actions, CancellationToken ct)
+    public static async Task ReplaceActionsAsync(DbSession db, WebhookUrls urls, Guid orgId, Guid triggerId, IReadOnlyList<WorkflowAction> actions, CancellationToken ct)
     {
+        if (actions.Any(a => a.Type == WebhookUrls.ActionType))
+        {
+            var stored = (await db.QueryAsync<StoredUrl>(StoredUrlsSql, new { OrgId = orgId, TriggerId = triggerId }, ct))
+                .DistinctBy(u => u.Url).ToDictionary(u => u.Url, u => u.Sealed, StringComparer.Ordinal);
+            actions = [.. actions.Select((a, i) => a.Type == WebhookUrls.ActionType ? a with { Config = urls.ToStore(a.Config!, stored, i) } : a)];
+        }
+
         await db.ExecuteAsync(DeleteActionsSql, new { OrgId = orgId, TriggerId = triggerId }, ct);
         await db.ExecuteAsync(
             InsertActionsSql,
@@ -78,7 +93,7 @@ internal static class WorkflowStore
         }
 
         var actions = (await db.QueryAsync<ActionRow>(ActionsSql, new { OrgId = orgId, Ids = triggers.Select(t => t.Id).ToArray() }, ct))
-            .ToLookup(a => a.TriggerId, a => new WorkflowAction(a.ActionType, JsonSerializer.Deserialize<Dictionary<string, JsonElement>>(a.Config, Json)));
+            .ToLookup(a => a.TriggerId, a => new WorkflowAction(a.ActionType, WebhookUrls.Shown(JsonSerializer.Deserialize<Dictionary<string, JsonElement>>(a.Config, Json)!)));
         return [.. triggers.Select(t => new Workflow(
             t.Id, t.Name, t.TriggerType, t.Enabled, ParseConditions(t.Conditions), [.. actions[t.Id]],
             t.CreatedBy, t.CreatedAt, t.UpdatedAt))];

@@ -45,6 +45,7 @@ internal static class WorkflowEndpoints
         org.MapPut("/workflows/{workflowId:guid}", UpdateAsync)
             .RequireOrgAdmin()
             .Validate<WorkflowRequest>()
+            .ProducesError(StatusCodes.Status403Forbidden, ErrorCodes.FeatureUnavailable) // send_webhook needs platform:webhooks
             .WithName("UpdateWorkflow")
             .WithSummary("Replace a workflow's name, type, conditions and actions; enabled: false disables it and keeps its actions (admins).");
         org.MapDelete("/workflows/{workflowId:guid}", DeleteAsync)
@@ -60,8 +61,9 @@ internal static class WorkflowEndpoints
         TypedResults.Ok(await OneAsync(db, org.Id, workflowId, ct));
 
     private static async Task<Created<Workflow>> CreateAsync(
-        WorkflowRequest request, OrgContext org, TenantContext tenant, FeatureAccess features, AuditLog audit, DbSession db, CancellationToken ct)
+        WorkflowRequest request, OrgContext org, TenantContext tenant, FeatureAccess features, WebhookUrls urls, AuditLog audit, DbSession db, CancellationToken ct)
     {
+        await RequireWebhooksIfUsedAsync(request, features, ct);
         await features.CheckUsageLimitAsync("automation:workflows", () => db.QuerySingleAsync<long>(CountSql, new { OrgId = org.Id }, ct), ct: ct);
         var id = Guid.CreateVersion7();
         await db.ExecuteAsync(
@@ -72,13 +74,15 @@ internal static class WorkflowEndpoints
                 Conditions = WorkflowStore.ConditionsJson(request.Conditions), CreatedBy = tenant.UserId,
             },
             ct);
-        await WorkflowStore.ReplaceActionsAsync(db, org.Id, id, request.Actions!, ct);
+        await WorkflowStore.ReplaceActionsAsync(db, urls, org.Id, id, request.Actions!, ct);
         await audit.WriteAsync("workflow.created", "workflow", id, new { request.TriggerType }, ct);
         return TypedResults.Created($"/api/v1/orgs/{org.Current.Slug}/workflows/{id}", await OneAsync(db, org.Id, id, ct));
     }
 
-    private static async Task<Ok<Workflow>> UpdateAsync(Guid workflowId, WorkflowRequest request, OrgContext org, AuditLog audit, DbSession db, CancellationToken ct)
+    private static async Task<Ok<Workflow>> UpdateAsync(
+        Guid workflowId, WorkflowRequest request, OrgContext org, FeatureAccess features, WebhookUrls urls, AuditLog audit, DbSession db, CancellationToken ct)
     {
+        await RequireWebhooksIfUsedAsync(request, features, ct);
         var changed = await db.ExecuteAsync(
             UpdateSql,
             new
@@ -92,7 +96,7 @@ internal static class WorkflowEndpoints
             throw new NotFoundException("Workflow not found.");
         }
 
-        await WorkflowStore.ReplaceActionsAsync(db, org.Id, workflowId, request.Actions!, ct);
+        await WorkflowStore.ReplaceActionsAsync(db, urls, org.Id, workflowId, request.Actions!, ct);
         await audit.WriteAsync("workflow.updated", "workflow", workflowId, ct: ct);
         return TypedResults.Ok(await OneAsync(db, org.Id, workflowId, ct));
     }
@@ -106,6 +110,15 @@ internal static class WorkflowEndpoints
 
         await audit.WriteAsync("workflow.deleted", "workflow", workflowId, ct: ct);
         return TypedResults.NoContent();
+    }
+
+    // Outbound webhooks are an Enterprise feature (platform:webhooks), send_webhook included.
+    private static async Task RequireWebhooksIfUsedAsync(WorkflowRequest request, FeatureAccess features, CancellationToken ct)
+    {
+        if (request.Actions!.Any(a => a.Type == WebhookUrls.ActionType))
+        {
+            await features.RequireAsync("platform:webhooks", ct);
+        }
     }
 
     private static async Task<Workflow> OneAsync(DbSession db, Guid orgId, Guid id, CancellationToken ct) =>
