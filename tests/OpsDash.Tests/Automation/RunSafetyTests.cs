@@ -139,6 +139,46 @@ public sealed class RunSafetyTests(AutomationFactory factory) : IClassFixture<Au
         }
     }
 
+    [Fact]
+    public async Task A_step_running_when_its_worker_stops_is_handed_back_unchanged_and_runs_on_another()
+    {
+        var set = await factory.CreateOrgWithRolesAsync("pro");
+        var workflow = await set.Admin.CreateWorkflowAsync(set.Org.Slug, "Mail", "contact_created",
+            new[] { Action("send_email", new { userId = set.Member.Id, subject = "Hung relay for {{firstName}}" }) });
+        factory.Smtp.Stall("Hung relay for Hedy");
+        var worker = new OpsDash.SharedKernel.Jobs.JobWorker(factory.Services, new OpsDash.SharedKernel.Jobs.JobWorkerOptions
+        {
+            PollInterval = TimeSpan.FromMilliseconds(200),
+            ShutdownTimeout = TimeSpan.FromMilliseconds(300),
+        });
+        await worker.StartAsync(CancellationToken.None);
+        await set.Member.CreateContactIdAsync(set.Org.Slug, "Hedy", email: "hedy@stall.test");
+        await EventuallyAsync(() => factory.Smtp.Stalled == 1, "the step to reach the mail server");
+        await worker.StopAsync(CancellationToken.None);
+        worker.Dispose();
+
+        // Not a failed attempt: the job is due again with its attempt, the step as it was before it started.
+        var job = Assert.Single(await factory.QueryOwnerAsync<(string State, int Attempt, string? LastError)>(
+            "select state, attempt, last_error from jobs.jobs where org_id = @Id and kind = 'automation.workflow_step'", new { set.Org.Id }));
+        Assert.Equal(("available", 0, (string?)null), job);
+        var step = Assert.Single(await factory.QueryOwnerAsync<(string Status, int Attempts, string? Error)>(
+            "select status, attempts, error from automation.workflow_run_steps where org_id = @Id", new { set.Org.Id }));
+        Assert.Equal(("pending", 0, (string?)null), step);
+
+        factory.Smtp.Release("Hung relay for Hedy");
+        await using (await factory.StartWorkerAsync())
+        {
+            await factory.WaitForIdleQueueAsync();
+        }
+
+        var run = await factory.FinishedRunAsync(set.Viewer, set.Org.Slug, workflow);
+        Assert.Equal(("completed", 1), (run.Step(0).GetProperty("status").GetString(), run.Step(0).GetProperty("attempts").GetInt32()));
+        // The hung relay may still deliver the first copy once released; both are one message to a mail client.
+        var copies = factory.Smtp.Received.Where(m => m.Data.Contains("Hung relay for Hedy", StringComparison.Ordinal)).ToList();
+        Assert.NotEmpty(copies);
+        Assert.Single(copies.Select(m => m.Data.Split("\r\n").First(l => l.StartsWith("Message-ID:", StringComparison.Ordinal))).Distinct());
+    }
+
     // A run of "delay 60 minutes, then tag": its first step done, its second step's job waiting.
     private async Task<(RoleSet Set, Guid Contact, Guid Workflow)> DelayedTagRunAsync()
     {

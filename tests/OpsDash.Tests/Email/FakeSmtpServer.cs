@@ -33,6 +33,43 @@ public sealed class FakeSmtpServer : IAsyncDisposable
         }
     }
 
+    private readonly ConcurrentDictionary<string, TaskCompletionSource> _stalls = new();
+
+    /// <summary>Messages containing <paramref name="containing"/> get no answer to their DATA until <see cref="Release"/>, as a hung relay.</summary>
+    public void Stall(string containing) => _stalls[containing] = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    public void Release(string containing)
+    {
+        if (_stalls.TryRemove(containing, out var stall))
+        {
+            stall.TrySetResult();
+        }
+    }
+
+    /// <summary>How many messages are waiting on a stall now.</summary>
+    public int Stalled => Volatile.Read(ref _stalled);
+
+    private int _stalled;
+
+    private async Task StallAsync(string data)
+    {
+        foreach (var (containing, stall) in _stalls)
+        {
+            if (data.Contains(containing, StringComparison.Ordinal))
+            {
+                Interlocked.Increment(ref _stalled);
+                try
+                {
+                    await stall.Task.WaitAsync(_stop.Token);
+                }
+                finally
+                {
+                    Interlocked.Decrement(ref _stalled);
+                }
+            }
+        }
+    }
+
     private bool Rejects(string data)
     {
         lock (_rejecting)
@@ -106,6 +143,7 @@ public sealed class FakeSmtpServer : IAsyncDisposable
                         data.Append(dataLine.StartsWith("..", StringComparison.Ordinal) ? dataLine[1..] : dataLine).Append("\r\n");
                     }
 
+                    await StallAsync(data.ToString());
                     if (Rejects(data.ToString()))
                     {
                         to.Clear();
