@@ -1,5 +1,3 @@
-using System.Text.Json;
-
 namespace OpsDash.Tests.Crm.Enrichment;
 
 /// <summary>
