@@ -10,11 +10,14 @@ namespace OpsDash.Modules.Automation.Notifications;
 /// </summary>
 internal sealed class NotificationSender(DbSession db, TenantContext tenant) : INotifications
 {
+    // No conflict target: naming the index's columns makes PostgreSQL apply the select policy (the recipient's
+    // own rows) to the new row, which a job sending to someone else fails. The id is new, so the only conflict
+    // possible is uq_notifications_source_key.
     private const string InsertSql = """
         insert into automation.notifications (org_id, id, user_id, kind, title, body, link, source_key)
         select @OrgId, @Id, @UserId, @Kind, @Title, @Body, @Link, @SourceKey
          where automation.can_receive(@OrgId, @UserId)
-        on conflict (org_id, user_id, source_key) where source_key is not null do nothing
+        on conflict do nothing
         """;
 
     public async Task<Guid?> NotifyAsync(
