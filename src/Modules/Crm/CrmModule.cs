@@ -18,6 +18,7 @@ public sealed class CrmModule : IModule
         services.AddScoped<ICrmActions, CrmActions>();
         services.AddSingleton(configuration.GetSection(ClearbitOptions.SectionName).Get<ClearbitOptions>() ?? new ClearbitOptions());
         services.AddSingleton<ClearbitClient>();
+        services.AddSingleton((configuration.GetSection(EnrichmentOptions.SectionName).Get<EnrichmentOptions>() ?? new EnrichmentOptions()).Checked());
         services.AddJobHandler<EnrichCompanyJob, EnrichCompanyHandler>();
         PdfSetup.Apply(configuration);
     }

@@ -21,6 +21,11 @@ internal sealed class AppExceptionHandler(IProblemDetailsService problems, ILogg
         }
 
         httpContext.Response.StatusCode = problem.Status ?? 500;
+        if (problem.Status == StatusCodes.Status429TooManyRequests && problem.Extensions.TryGetValue("retryAfter", out var after) && after is long seconds)
+        {
+            httpContext.Response.Headers.RetryAfter = seconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        }
+
         return await problems.TryWriteAsync(new ProblemDetailsContext
         {
             HttpContext = httpContext,
@@ -73,6 +78,7 @@ internal sealed class AppExceptionHandler(IProblemDetailsService problems, ILogg
         "OD404" => WithError(new ProblemDetails { Status = 404, Title = "Not found", Detail = pg.MessageText }, ErrorCodes.NotFound),
         "OD409" => WithReason(WithError(new ProblemDetails { Status = 409, Title = "Conflict", Detail = pg.MessageText }, ErrorCodes.Conflict), pg.Hint),
         "OD402" => LimitReached(pg),
+        "OD429" => TooSoon(pg),
         PostgresErrorCodes.UniqueViolation => ConstraintFields.Of(pg) is { } field
             ? WithField(WithError(new ProblemDetails { Status = 409, Title = "Conflict", Detail = $"A record with the same '{field}' already exists." }, ErrorCodes.Conflict), field)
             : WithError(new ProblemDetails { Status = 409, Title = "Conflict", Detail = "A record with the same unique value already exists." }, ErrorCodes.Conflict),
@@ -125,6 +131,17 @@ internal sealed class AppExceptionHandler(IProblemDetailsService problems, ILogg
             problem.Extensions["limit"] = limit;
         }
 
+        return problem;
+    }
+
+    // OD429 carries 'reason;seconds' in HINT: an action allowed again after a wait (a cool-down), answered
+    // like the rate limiter's 429, with the reason, retryAfter and the Retry-After header.
+    private static ProblemDetails TooSoon(PostgresException pg)
+    {
+        var problem = WithError(new ProblemDetails { Status = 429, Title = "Too many requests", Detail = pg.MessageText }, ErrorCodes.RateLimited);
+        var parts = (pg.Hint ?? string.Empty).Split(';');
+        WithReason(problem, parts[0]);
+        problem.Extensions["retryAfter"] = parts.Length > 1 && long.TryParse(parts[1], out var seconds) && seconds > 0 ? seconds : 1L;
         return problem;
     }
 

@@ -29,11 +29,18 @@ public static class AddressGuard
         (IPAddress.Parse("fec0::"), 10),         // deprecated site-local
         (IPAddress.Parse("ff00::"), 8),          // multicast
         (IPAddress.Parse("2001:db8::"), 32),     // documentation
+        // RFC 8215 local-use IPv4/IPv6 translation. The network picks where the IPv4 address sits
+        // (RFC 6052 lets it use /48, /56, /64 or /96 sub-prefixes) and the address does not say which,
+        // so what it reaches cannot be checked: a private IPv4 would pass under the wrong reading.
+        (IPAddress.Parse("64:ff9b:1::"), 48),
     ];
 
     private static readonly IPAddress Nat64 = IPAddress.Parse("64:ff9b::");
 
-    /// <summary>True when <paramref name="address"/> (IPv4-mapped, -compatible and NAT64 forms unwrapped) is not a public address.</summary>
+    /// <summary>
+    /// True when <paramref name="address"/> (IPv4-mapped and well-known NAT64 forms unwrapped) is not a public address;
+    /// every local-use NAT64 address (64:ff9b:1::/48) is refused.
+    /// </summary>
     public static bool IsBlocked(IPAddress address)
     {
         var candidate = Unwrap(address);
@@ -45,8 +52,9 @@ public static class AddressGuard
         return candidate.AddressFamily != AddressFamily.InterNetworkV6 || BlockedV6.Any(b => InPrefix(candidate, b.Network, b.Prefix));
     }
 
-    // ::ffff:127.0.0.1 and 64:ff9b::7f00:1 reach 127.0.0.1. IPv4-compatible forms (::a.b.c.d,
-    // deprecated, never routed) and :: / ::1 stay IPv6: every address under ::/96 is refused below.
+    // ::ffff:127.0.0.1 and 64:ff9b::7f00:1 reach 127.0.0.1 (the well-known prefix is /96 only, so the
+    // IPv4 address is always its last 32 bits). IPv4-compatible forms (::a.b.c.d, deprecated, never
+    // routed) and :: / ::1 stay IPv6: every address under ::/96 is refused below.
     private static IPAddress Unwrap(IPAddress address)
     {
         if (address.AddressFamily != AddressFamily.InterNetworkV6)

@@ -83,6 +83,55 @@ public sealed class NotificationTests(OpsDashFactory factory) : IClassFixture<Op
         Assert.Empty((await (await outsider.Client.GetAsync(Me)).JsonAsync()).GetProperty("items").EnumerateArray());
     }
 
+    [Theory]
+    [InlineData("viewer", false)]
+    [InlineData("member", true)]
+    public async Task The_database_admits_a_notification_from_a_writers_request_never_from_a_viewers(string role, bool admitted)
+    {
+        var set = await factory.CreateOrgWithRolesAsync();
+        var sender = role == "viewer" ? set.Viewer : set.Member;
+        await using var app = await factory.OpenAppAsync();
+        await using var tx = await app.BeginTransactionAsync();
+        await app.ExecuteAsync("select set_config('app.user_id', @User, true), set_config('app.org_id', @Org, true)",
+            new { User = sender.Id.ToString(), Org = set.Org.Id.ToString() }, tx);
+
+        async Task<int> InsertAsync() => await app.ExecuteAsync(
+            "insert into automation.notifications (org_id, id, user_id, kind, title) values (@Org, gen_random_uuid(), @To, 'task.assigned', 'Spoofed')",
+            new { Org = set.Org.Id, To = set.Admin.Id }, tx);
+
+        if (admitted)
+        {
+            Assert.Equal(1, await InsertAsync());
+        }
+        else
+        {
+            var error = await Assert.ThrowsAsync<Npgsql.PostgresException>(InsertAsync);
+            Assert.Equal(Npgsql.PostgresErrorCodes.InsufficientPrivilege, error.SqlState); // new row violates row-level security policy
+        }
+    }
+
+    [Fact]
+    public async Task One_source_key_notifies_each_recipient_once()
+    {
+        var set = await factory.CreateOrgWithRolesAsync();
+        var sent = new List<Guid?>();
+        await factory.Services.GetRequiredService<IServiceScopeFactory>().RunForOrgAsync(set.Org.Id, async services =>
+        {
+            var notifications = services.GetRequiredService<INotifications>();
+            sent.Add(await notifications.NotifyAsync(set.Member.Id, "task.assigned", "First", sourceKey: "task.assigned:e1"));
+            sent.Add(await notifications.NotifyAsync(set.Member.Id, "task.assigned", "Again", sourceKey: "task.assigned:e1"));
+            sent.Add(await notifications.NotifyAsync(set.Admin.Id, "task.assigned", "Other recipient", sourceKey: "task.assigned:e1"));
+            sent.Add(await notifications.NotifyAsync(set.Member.Id, "task.assigned", "Other source", sourceKey: "task.assigned:e2"));
+        });
+
+        Assert.NotNull(sent[0]);
+        Assert.Null(sent[1]);
+        Assert.NotNull(sent[2]);
+        Assert.NotNull(sent[3]);
+        var member = await (await set.Member.Client.GetAsync(Me)).JsonAsync();
+        Assert.Equal(["Other source", "First"], member.GetProperty("items").EnumerateArray().Select(n => n.GetProperty("title").GetString()));
+    }
+
     [Fact]
     public async Task Bad_queries_are_400s()
     {

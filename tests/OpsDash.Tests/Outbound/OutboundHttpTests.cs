@@ -50,6 +50,7 @@ public sealed class OutboundHttpTests : IAsyncLifetime
     [InlineData("http://100.100.100.200/")]
     [InlineData("http://192.168.1.1:8080/")]
     [InlineData("http://0.0.0.0/")]
+    [InlineData("http://[64:ff9b:1::7f00:1]/")]
     public async Task Private_link_local_and_metadata_addresses_are_refused_before_dialling(string url)
     {
         using var http = new OutboundHttp(new OutboundOptions());
@@ -115,6 +116,16 @@ public sealed class OutboundHttpTests : IAsyncLifetime
     [InlineData("::ffff:10.0.0.1", true)]
     [InlineData("::ffff:93.184.216.34", false)]
     [InlineData("64:ff9b::a9fe:a9fe", true)]
+    [InlineData("64:ff9b::5db8:d822", false)]            // 93.184.216.34 through the well-known NAT64 prefix
+    [InlineData("64:ff9b:1::7f00:1", true)]              // local-use NAT64 (RFC 8215), /96 layout: 127.0.0.1
+    [InlineData("64:ff9b:1::a9fe:a9fe", true)]           // /96 layout: 169.254.169.254
+    [InlineData("64:ff9b:1::a00:1", true)]               // /96 layout: 10.0.0.1
+    [InlineData("64:ff9b:1:abcd::c0a8:101", true)]       // /96 layout under another sub-prefix: 192.168.1.1
+    [InlineData("64:ff9b:1:0:a:0:100:0", true)]          // /64 layout: 10.0.0.1
+    [InlineData("64:ff9b:1:a9fe:a9:fe00::", true)]       // /48 layout: 169.254.169.254
+    [InlineData("64:ff9b:1::5db8:d822", true)]           // even a public IPv4 there: the layout is the network's choice
+    [InlineData("64:ff9b:1:ffff:ffff:ffff:ffff:ffff", true)]
+    [InlineData("64:ff9b:2::a00:1", false)]              // outside both NAT64 prefixes: ordinary IPv6
     [InlineData("fe80::1", true)]
     [InlineData("fd00:ec2::254", true)]
     [InlineData("ff02::1", true)]

@@ -181,7 +181,7 @@ internal sealed class RunWorkflowStep(
         await audit.WriteAsync("workflow.run_failed", "workflow_run", args.RunId, new { triggerId = row.TriggerId, position = args.Position, actionType = row.ActionType, attempts }, ct);
         if (row.CreatedBy is { } creator)
         {
-            await notifications.NotifyAsync(creator, "workflow.failed", Truncate($"Workflow failed: {row.TriggerName}", 200), reason, $"/workflows/runs/{args.RunId}", ct);
+            await notifications.NotifyAsync(creator, "workflow.failed", Truncate($"Workflow failed: {row.TriggerName}", 200), reason, $"/workflows/runs/{args.RunId}", ct: ct);
         }
     }
 

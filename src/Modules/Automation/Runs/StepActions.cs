@@ -118,7 +118,7 @@ internal sealed class StepActions(
                         : Skip("The user is not a member of this organization.", new { userId });
                 }
 
-                var sent = await notifications.NotifyAsync(userId, NotificationKind, title, $"From the workflow {step.TriggerName}.", LinkTo(subject), ct);
+                var sent = await notifications.NotifyAsync(userId, NotificationKind, title, $"From the workflow {step.TriggerName}.", LinkTo(subject), ct: ct);
                 return sent is { } id ? Act(new { userId, notificationId = id, title }) : Skip("The user is not a member of this organization.", new { userId });
             }
 

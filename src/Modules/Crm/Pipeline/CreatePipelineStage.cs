@@ -1,6 +1,9 @@
 namespace OpsDash.Modules.Crm.Pipeline;
 
-/// <summary>createPipelineStage (owners and admins): appended after the last stage; a second won or lost stage is a 409.</summary>
+/// <summary>
+/// createPipelineStage (owners and admins): appended after the last stage; a second won or lost stage, or one
+/// past <see cref="PipelineStageLimits.MaxStages"/> (409 too_many_stages, crm.check_stage_count), is refused.
+/// </summary>
 internal static class CreatePipelineStage
 {
     public sealed record Request(string Name, int Probability, bool IsWon, bool IsLost) : IStageFields;
@@ -22,9 +25,9 @@ internal static class CreatePipelineStage
         org.MapPost("/pipeline-stages", HandleAsync)
             .RequireOrgAdmin()
             .Validate<Request>()
-            .ProducesError(StatusCodes.Status409Conflict, ErrorCodes.Conflict) // uq_pipeline_stages_name / _is_won / _is_lost
+            .ProducesError(StatusCodes.Status409Conflict, ErrorCodes.Conflict) // uq_pipeline_stages_name / _is_won / _is_lost, too_many_stages
             .WithName("CreatePipelineStage")
-            .WithSummary("Add a stage at the end of the pipeline (at most one won and one lost stage).");
+            .WithSummary("Add a stage at the end of the pipeline (at most 100 stages, one won and one lost).");
 
     private static async Task<Created<PipelineStage>> HandleAsync(Request request, OrgContext org, AuditLog audit, DbSession db, CancellationToken ct)
     {

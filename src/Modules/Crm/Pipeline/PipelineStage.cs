@@ -12,6 +12,15 @@ public interface IStageFields
     bool IsLost { get; }
 }
 
+/// <summary>
+/// How many live stages a pipeline may have: crm.check_stage_count (0067) refuses the next create with
+/// 409 too_many_stages, and a reorder (which lists every stage) accepts as many ids.
+/// </summary>
+internal static class PipelineStageLimits
+{
+    public const int MaxStages = 100;
+}
+
 internal static class StageFields
 {
     public const string Columns = "id, name, position, is_won, is_lost, probability::int as probability, created_at, updated_at";

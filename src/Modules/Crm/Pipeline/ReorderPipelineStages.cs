@@ -7,7 +7,8 @@ internal static class ReorderPipelineStages
 
     internal sealed class Validator : AbstractValidator<Request>
     {
-        public Validator() => RuleFor(r => r.Ids).NotEmpty().Must(ids => ids is null || ids.Count <= 100).WithMessage("At most 100 stages.");
+        public Validator() => RuleFor(r => r.Ids).NotEmpty()
+            .Must(ids => ids is null || ids.Count <= PipelineStageLimits.MaxStages).WithMessage($"At most {PipelineStageLimits.MaxStages} stages.");
     }
 
     private const string ReorderSql = "select crm.reorder_pipeline_stages(@OrgId, @Ids)";

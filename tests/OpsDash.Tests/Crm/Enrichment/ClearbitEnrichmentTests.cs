@@ -101,6 +101,7 @@ public sealed class ClearbitEnrichmentTests(ClearbitEnrichmentFactory factory) :
 
         var jobId = bodies[0].GetProperty("jobId").GetInt64();
         await factory.RunUntilFinalAsync(jobId);
+        await factory.EndCooldownAsync(id);
         Assert.NotEqual(jobId, await set.Member.EnrichAsync(slug, id));
     }
 

@@ -88,6 +88,11 @@ internal static class EnrichmentRuns
         }
     }
 
+    /// <summary>Moves the company's last enrichment request back past the default cool-down (24 hours), as if a day had passed.</summary>
+    public static Task EndCooldownAsync(this OpsDashFactory factory, Guid companyId) =>
+        factory.ExecuteOwnerAsync(
+            "update crm.company_enrichment_requests set requested_at = requested_at - interval '25 hours' where company_id = @companyId", new { companyId });
+
     public static Task<long> EnrichJobsAsync(this OpsDashFactory factory, Guid companyId) =>
         factory.ScalarAsync<long>("select count(*) from jobs.jobs where kind = 'crm.enrich_company' and args ->> 'companyId' = @id", new { id = companyId.ToString() });
 

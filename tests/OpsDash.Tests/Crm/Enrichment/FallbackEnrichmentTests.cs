@@ -32,6 +32,7 @@ public sealed class FallbackEnrichmentTests(NoKeyEnrichmentFactory factory) : IC
 
     private async Task<JsonObject> RunAsync(RoleSet set, string slug, Guid id)
     {
+        await factory.EndCooldownAsync(id);
         Assert.Equal(("completed", 1), await factory.RunUntilFinalAsync(await set.Member.EnrichAsync(slug, id)));
         var body = await (await set.Viewer.Client.GetAsync($"{CrmApi.Companies(slug)}/{id}/enrichment")).JsonAsync();
         return JsonNode.Parse(body.GetProperty("enrichment").GetRawText())!.AsObject();

@@ -7,10 +7,12 @@ namespace OpsDash.Modules.Crm.Companies.Enrichment;
 /// Runs <see cref="EnrichCompanyJob"/> in the company's org. Reads the company and commits before
 /// calling the provider, so no transaction waits on the network; then writes what was found, the
 /// audit entry and <c>company.enriched</c> in one transaction. Running it twice writes the same
-/// fields again (and publishes a second event).
+/// fields again (and publishes a second event). <c>crm:enrichment</c> switched off (or out of the
+/// plan) after the job was queued cancels it before any lookup.
 /// </summary>
 internal sealed class EnrichCompanyHandler(
-    DbSession db, TenantContext tenant, ClearbitClient clearbit, TimeProvider clock, AuditLog audit, Outbox outbox) : IJobHandler<EnrichCompanyJob>
+    DbSession db, TenantContext tenant, FeatureAccess features, ClearbitClient clearbit, TimeProvider clock, AuditLog audit, Outbox outbox)
+    : IJobHandler<EnrichCompanyJob>
 {
     private const string SubjectSql = """
         select name, domain, industry, size from crm.companies where org_id = @OrgId and id = @Id and deleted_at is null
@@ -26,6 +28,15 @@ internal sealed class EnrichCompanyHandler(
     public async Task HandleAsync(EnrichCompanyJob args, CancellationToken ct)
     {
         var orgId = tenant.OrgId ?? throw new PermanentJobException("Company enrichment runs in an org context.");
+        try
+        {
+            await features.RequireAsync(EnrichCompany.Feature, ct);
+        }
+        catch (FeatureUnavailableException e)
+        {
+            throw new JobCancelledException(e.Message);
+        }
+
         var key = new { OrgId = orgId, Id = args.CompanyId };
         var before = await db.QuerySingleOrDefaultAsync<Subject>(SubjectSql, key, ct)
             ?? throw new JobCancelledException("The company no longer exists.");
