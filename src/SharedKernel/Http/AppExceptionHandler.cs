@@ -17,10 +17,18 @@ internal sealed class AppExceptionHandler(IProblemDetailsService problems, ILogg
         var problem = Map(exception);
         if (problem.Status >= 500)
         {
-            logger.LogError(exception, "Unhandled exception for {Method} {Path}", httpContext.Request.Method, httpContext.Request.Path);
+            // The route template, not the path: /invitations/{token} carries a secret. The exception
+            // handler has cleared the endpoint by now; its feature kept it.
+            var endpoint = httpContext.Features.Get<IExceptionHandlerFeature>()?.Endpoint ?? httpContext.GetEndpoint();
+            logger.LogError(exception, "Unhandled exception for {Method} {Route}", httpContext.Request.Method, RouteTemplates.Of(endpoint));
         }
 
         httpContext.Response.StatusCode = problem.Status ?? 500;
+        if (problem.Status == StatusCodes.Status429TooManyRequests && problem.Extensions.TryGetValue("retryAfter", out var retryAfter))
+        {
+            httpContext.Response.Headers.RetryAfter = Convert.ToString(retryAfter, System.Globalization.CultureInfo.InvariantCulture);
+        }
+
         return await problems.TryWriteAsync(new ProblemDetailsContext
         {
             HttpContext = httpContext,
@@ -73,6 +81,7 @@ internal sealed class AppExceptionHandler(IProblemDetailsService problems, ILogg
         "OD404" => WithError(new ProblemDetails { Status = 404, Title = "Not found", Detail = pg.MessageText }, ErrorCodes.NotFound),
         "OD409" => WithReason(WithError(new ProblemDetails { Status = 409, Title = "Conflict", Detail = pg.MessageText }, ErrorCodes.Conflict), pg.Hint),
         "OD402" => LimitReached(pg),
+        "OD429" => QuotaExceeded(pg),
         PostgresErrorCodes.UniqueViolation => ConstraintFields.Of(pg) is { } field
             ? WithField(WithError(new ProblemDetails { Status = 409, Title = "Conflict", Detail = $"A record with the same '{field}' already exists." }, ErrorCodes.Conflict), field)
             : WithError(new ProblemDetails { Status = 409, Title = "Conflict", Detail = "A record with the same unique value already exists." }, ErrorCodes.Conflict),
@@ -125,6 +134,19 @@ internal sealed class AppExceptionHandler(IProblemDetailsService problems, ILogg
             problem.Extensions["limit"] = limit;
         }
 
+        return problem;
+    }
+
+    // OD429 carries 'reason;seconds to wait' in HINT: a quota enforced in SQL answers like the rate
+    // limiter (429 rate_limited, retryAfter, Retry-After), naming the quota as the reason.
+    private static ProblemDetails QuotaExceeded(PostgresException pg)
+    {
+        var parts = (pg.Hint ?? string.Empty).Split(';');
+        var retryAfter = parts.Length > 1 && int.TryParse(parts[1], out var seconds) && seconds > 0 ? seconds : 60;
+        var problem = WithReason(
+            WithError(new ProblemDetails { Status = StatusCodes.Status429TooManyRequests, Title = "Too many requests", Detail = pg.MessageText }, ErrorCodes.RateLimited),
+            parts[0]);
+        problem.Extensions["retryAfter"] = retryAfter;
         return problem;
     }
 
