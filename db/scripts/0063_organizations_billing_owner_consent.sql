@@ -124,8 +124,8 @@ begin
     if t.proposed_user_id <> caller then
         raise exception 'Only the proposed billing owner can accept.' using errcode = 'OD403';
     end if;
+    -- Void once its proposer is no longer an owner (it stays until replaced or cancelled; refusing rolls back).
     if not exists (select 1 from members.org_members m where m.org_id = p_org_id and m.user_id = t.requested_by and m.role = 'owner') then
-        delete from organizations.billing_owner_transfers x where x.org_id = p_org_id;
         raise exception 'No billing ownership transfer is pending.' using errcode = 'OD404';
     end if;
     if c.caller_role <> 'owner' then
