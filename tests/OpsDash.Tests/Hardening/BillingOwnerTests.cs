@@ -227,7 +227,7 @@ public sealed class BillingOwnerTests(OpsDashFactory factory) : IClassFixture<Op
         }
     }
 
-    private async Task RequestAsync(TestUser requester, TestOrg team, TestUser proposed)
+    private static async Task RequestAsync(TestUser requester, TestOrg team, TestUser proposed)
     {
         var response = await requester.Client.PostAsJsonAsync($"/api/v1/orgs/{team.Slug}/billing-owner", new { userId = proposed.Id });
         Assert.True(response.StatusCode == HttpStatusCode.Accepted, await response.Content.ReadAsStringAsync());
