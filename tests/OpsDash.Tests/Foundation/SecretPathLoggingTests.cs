@@ -54,15 +54,12 @@ public sealed class SecretPathLoggingTests(SecretPathLoggingTests.EverythingFact
         }
 
         var lines = factory.Lines.ToList();
+        var leaks = lines.Where(l => tokens.Any(t => l.Contains(t, StringComparison.Ordinal))).ToList();
+        Assert.True(leaks.Count == 0, "the token was logged:\n" + string.Join('\n', leaks));
         Assert.Contains(lines, l => l.StartsWith("OpsDash.SharedKernel.Http.AppExceptionHandler: Unhandled exception for GET /api/v1/invitations/{token}", StringComparison.Ordinal));
         Assert.Contains(lines, l => l.StartsWith("OpsDash.SharedKernel.Http.AppExceptionHandler: Unhandled exception for POST /api/v1/invitations/{token}/accept", StringComparison.Ordinal));
         Assert.Single(factory.RequestLines("GET /api/v1/invitations/{token} 500"));
         Assert.Contains(lines, l => l.StartsWith("Microsoft.AspNetCore.HttpLogging.HttpLoggingMiddleware: ", StringComparison.Ordinal));
-        foreach (var secret in tokens)
-        {
-            var leaks = lines.Where(l => l.Contains(secret, StringComparison.Ordinal)).ToList();
-            Assert.True(leaks.Count == 0, "the token was logged:\n" + string.Join('\n', leaks));
-        }
     }
 
     [Fact]
