@@ -16,7 +16,7 @@ public sealed class LockoutUnderConcurrencyTests(OpsDashFactory factory) : IClas
             client.PostAsJsonAsync("/api/v1/auth/login", new { email = user.Email, password = "wrong guess " + i })));
 
         Assert.All(burst, r => Assert.Equal(HttpStatusCode.Unauthorized, r.StatusCode));
-        // One window of MaxFailedLogins reserved checks, then the lock: the other guesses were never evaluated.
+        // One window of reserved checks (auth.lockout_policy), then the lock: the other guesses were never evaluated.
         Assert.Equal(1, await factory.ScalarAsync<int>("select lockout_count from auth.users where id = @Id", new { user.Id }));
         Assert.True(await factory.ScalarAsync<bool>("select locked_until > now() from auth.users where id = @Id", new { user.Id }));
         var right = await client.PostAsJsonAsync("/api/v1/auth/login", new { email = user.Email, password = user.Password });
