@@ -55,6 +55,7 @@ public static class OpsDashApp
         });
         // Binding failures reach the one exception handler, which names the field (not a bare 400).
         services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
+        services.AddSecretPathLogging();
         var detailedRequestLog = configuration.GetValue<bool>("RequestLog:Detailed");
         services.AddHttpLogging(o =>
         {

@@ -17,13 +17,16 @@ internal sealed class AppExceptionHandler(IProblemDetailsService problems, ILogg
         var problem = Map(exception);
         if (problem.Status >= 500)
         {
-            logger.LogError(exception, "Unhandled exception for {Method} {Path}", httpContext.Request.Method, httpContext.Request.Path);
+            // The route template, not the path: /invitations/{token} carries a secret. The exception
+            // handler has cleared the endpoint by now; its feature kept it.
+            var endpoint = httpContext.Features.Get<IExceptionHandlerFeature>()?.Endpoint ?? httpContext.GetEndpoint();
+            logger.LogError(exception, "Unhandled exception for {Method} {Route}", httpContext.Request.Method, RouteTemplates.Of(endpoint));
         }
 
         httpContext.Response.StatusCode = problem.Status ?? 500;
-        if (problem.Status == StatusCodes.Status429TooManyRequests && problem.Extensions.TryGetValue("retryAfter", out var after) && after is long seconds)
+        if (problem.Status == StatusCodes.Status429TooManyRequests && problem.Extensions.TryGetValue("retryAfter", out var retryAfter))
         {
-            httpContext.Response.Headers.RetryAfter = seconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            httpContext.Response.Headers.RetryAfter = Convert.ToString(retryAfter, System.Globalization.CultureInfo.InvariantCulture);
         }
 
         return await problems.TryWriteAsync(new ProblemDetailsContext

@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using OpsDash.SharedKernel.Database;
@@ -23,7 +22,7 @@ public sealed partial class RequestLogMiddleware(RequestDelegate next, ILogger<R
         }
 
         // Read before the handler runs: the exception handler clears the endpoint on its way out.
-        var route = (context.GetEndpoint() as RouteEndpoint)?.RoutePattern.RawText is { } raw ? "/" + raw.Trim('/') : "(no route)";
+        var route = RouteTemplates.Of(context.GetEndpoint());
         var started = Stopwatch.GetTimestamp();
         try
         {

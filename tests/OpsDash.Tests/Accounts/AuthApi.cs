@@ -37,6 +37,17 @@ internal static class AuthApi
         return client;
     }
 
+    /// <summary>The lockout policy the database enforces (auth.lockout_policy, db/scripts/0064).</summary>
+    public static async Task<LockoutPolicy> LockoutPolicyAsync(this OpsDashFactory factory)
+    {
+        await using var owner = await factory.OpenOwnerAsync();
+        return await owner.QuerySingleAsync<LockoutPolicy>("""
+            select max_failed_logins as "MaxFailedLogins", extract(epoch from base_lockout)::float8 / 60 as "BaseMinutes",
+                   extract(epoch from max_lockout)::float8 / 60 as "MaxMinutes"
+              from auth.lockout_policy
+            """);
+    }
+
     /// <summary>The response body without <c>traceId</c>, which differs per request by design.</summary>
     public static async Task<string> BodyWithoutTraceIdAsync(this HttpResponseMessage response)
     {
@@ -45,3 +56,5 @@ internal static class AuthApi
         return node.ToJsonString();
     }
 }
+
+internal sealed record LockoutPolicy(int MaxFailedLogins, double BaseMinutes, double MaxMinutes);

@@ -1,6 +1,3 @@
-using Microsoft.Extensions.DependencyInjection;
-using OpsDash.Modules.Organizations.Accounts;
-
 namespace OpsDash.Tests.Accounts;
 
 public sealed class ChangePasswordTests(OpsDashFactory factory) : IClassFixture<OpsDashFactory>
@@ -71,7 +68,7 @@ public sealed class ChangePasswordTests(OpsDashFactory factory) : IClassFixture<
     public async Task Guessing_the_current_password_locks_the_account()
     {
         var user = await factory.SignUpAsync("guess");
-        var max = factory.Services.GetRequiredService<AccountSettings>().MaxFailedLogins;
+        var max = (await factory.LockoutPolicyAsync()).MaxFailedLogins;
         for (var i = 0; i < max; i++)
         {
             await user.Client.PostAsJsonAsync("/api/v1/me/password", new { currentPassword = "guess " + i, newPassword = NewPassword });

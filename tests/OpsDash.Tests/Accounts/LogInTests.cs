@@ -7,8 +7,6 @@ namespace OpsDash.Tests.Accounts;
 
 public sealed class LogInTests(OpsDashFactory factory) : IClassFixture<OpsDashFactory>
 {
-    private int MaxFailedLogins => factory.Services.GetRequiredService<AccountSettings>().MaxFailedLogins;
-
     [Fact]
     public async Task Login_returns_tokens_that_authenticate()
     {
@@ -46,8 +44,9 @@ public sealed class LogInTests(OpsDashFactory factory) : IClassFixture<OpsDashFa
     public async Task Lockout_engages_after_max_failures_and_refuses_even_the_right_password_identically()
     {
         var user = await factory.SignUpAsync("locked");
+        var max = (await factory.LockoutPolicyAsync()).MaxFailedLogins;
         HttpResponseMessage? lastWrong = null;
-        for (var i = 0; i < MaxFailedLogins; i++)
+        for (var i = 0; i < max; i++)
         {
             lastWrong = await factory.LogInAsync(user.Email, "wrong password " + i);
             await lastWrong.AssertProblemAsync(HttpStatusCode.Unauthorized, "unauthorized");
@@ -67,14 +66,15 @@ public sealed class LogInTests(OpsDashFactory factory) : IClassFixture<OpsDashFa
     public async Task Failures_persist_across_requests_and_a_success_resets_them()
     {
         var user = await factory.SignUpAsync("counted");
-        for (var i = 0; i < MaxFailedLogins - 1; i++)
+        var max = (await factory.LockoutPolicyAsync()).MaxFailedLogins;
+        for (var i = 0; i < max - 1; i++)
         {
             await (await factory.LogInAsync(user.Email, "wrong password")).AssertProblemAsync(HttpStatusCode.Unauthorized, "unauthorized");
         }
 
         await using (var owner = await factory.OpenOwnerAsync())
         {
-            Assert.Equal(MaxFailedLogins - 1, await owner.ExecuteScalarAsync<int>("select failed_login_count from auth.users where id = @Id", new { user.Id }));
+            Assert.Equal(max - 1, await owner.ExecuteScalarAsync<int>("select failed_login_count from auth.users where id = @Id", new { user.Id }));
         }
 
         Assert.Equal(HttpStatusCode.OK, (await factory.LogInAsync(user.Email, user.Password)).StatusCode);
@@ -93,7 +93,8 @@ public sealed class LogInTests(OpsDashFactory factory) : IClassFixture<OpsDashFa
     public async Task Login_works_again_when_the_lock_has_expired()
     {
         var user = await factory.SignUpAsync("unlocked");
-        for (var i = 0; i < MaxFailedLogins; i++)
+        var max = (await factory.LockoutPolicyAsync()).MaxFailedLogins;
+        for (var i = 0; i < max; i++)
         {
             await factory.LogInAsync(user.Email, "wrong password");
         }

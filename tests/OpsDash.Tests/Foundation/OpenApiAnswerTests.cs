@@ -81,6 +81,8 @@ public sealed class OpenApiAnswerTests(OpsDashFactory factory) : IClassFixture<O
             ("/api/v1/orgs/{slug}/leave", HttpMethod.Post, inTeam + "/leave", null, owner.Client, 409, ErrorCodes.Conflict),
             ("/api/v1/orgs/{slug}/billing-owner", HttpMethod.Post, personal + "/billing-owner", new { userId = owner.Id }, owner.Client, 403, ErrorCodes.Forbidden),
             ("/api/v1/orgs/{slug}/billing-owner", HttpMethod.Post, inTeam + "/billing-owner", new { userId = other.Id }, owner.Client, 400, ErrorCodes.ValidationError),
+            ("/api/v1/orgs/{slug}/billing-owner/accept", HttpMethod.Post, inTeam + "/billing-owner/accept", null, owner.Client, 404, ErrorCodes.NotFound),
+            ("/api/v1/orgs/{slug}/billing-owner/decline", HttpMethod.Post, personal + "/billing-owner/decline", null, owner.Client, 403, ErrorCodes.Forbidden),
             ("/api/v1/orgs/{slug}/feature-flags/{featureKey}", HttpMethod.Put, inTeam + "/feature-flags/platform:audit_log", new { enabled = false }, owner.Client, 200, string.Empty),
             ("/api/v1/orgs/{slug}/audit-logs", HttpMethod.Get, inTeam + "/audit-logs", null, admin.Client, 403, ErrorCodes.FeatureUnavailable), // owners always pass
             ("/api/v1/orgs/{slug}/feature-flags/{featureKey}", HttpMethod.Put, inTeam + "/feature-flags/platform:audit_log", new { enabled = true }, owner.Client, 200, string.Empty),

@@ -78,15 +78,21 @@ public sealed class RequestLoggingTests(RequestLoggingTests.CapturingFactory fac
         }
     }
 
+    /// <summary>Records what any provider could print: the message, the exception, and every scope's values.</summary>
     private sealed class CapturingLogger(string category, ConcurrentQueue<string> lines) : ILogger
     {
         public IDisposable? BeginScope<TState>(TState state)
-            where TState : notnull => null;
+            where TState : notnull
+        {
+            var values = state is IEnumerable<KeyValuePair<string, object?>> pairs ? string.Join(' ', pairs.Select(p => $"{p.Key}={p.Value}")) : string.Empty;
+            lines.Enqueue($"scope of {category}: {state} {values}");
+            return null;
+        }
 
         public bool IsEnabled(LogLevel logLevel) => true;
 
         public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
-            lines.Enqueue($"{category}: {formatter(state, exception)}");
+            lines.Enqueue(exception is null ? $"{category}: {formatter(state, exception)}" : $"{category}: {formatter(state, exception)}\n{exception}");
     }
 }
 

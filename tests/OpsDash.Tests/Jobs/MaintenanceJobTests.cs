@@ -79,6 +79,28 @@ public sealed class MaintenanceJobTests(MaintenanceFactory factory) : IClassFixt
     }
 
     [Fact]
+    public async Task Expire_invitations_purges_the_invitation_log_past_the_longest_window_a_rule_reads()
+    {
+        var user = await factory.SignUpAsync("owner");
+        var org = await user.CreateTeamOrgAsync();
+        const string InsertSql = """
+            insert into members.invitation_log (org_id, email, invited_by, emailed, created_at)
+            values (@Org, @Email, @User, true, now() - @Age::interval) returning id
+            """;
+        Guid old, recent;
+        await using (var owner = await factory.OpenOwnerAsync())
+        {
+            old = await owner.ExecuteScalarAsync<Guid>(InsertSql, new { Org = org.Id, Email = TenantKit.NewEmail(), User = user.Id, Age = "25 hours" });
+            recent = await owner.ExecuteScalarAsync<Guid>(InsertSql, new { Org = org.Id, Email = TenantKit.NewEmail(), User = user.Id, Age = "23 hours" });
+        }
+
+        await RunAsync(new OpsDash.Modules.Members.Invitations.ExpireInvitations());
+
+        await using var check = await factory.OpenOwnerAsync();
+        Assert.Equal([recent], await check.QueryAsync<Guid>("select id from members.invitation_log where id = any (@Ids)", new { Ids = new[] { old, recent } }));
+    }
+
+    [Fact]
     public async Task Purge_refresh_tokens_deletes_sessions_that_ended_past_the_retention_and_keeps_live_ones_whole()
     {
         var user = await factory.SignUpAsync();

@@ -299,6 +299,11 @@ public sealed class InvitationFlowTests(OpsDashFactory factory) : IClassFixture<
     {
         await using var db = await factory.OpenOwnerAsync();
         await db.ExecuteAsync("update members.invitations set expires_at = now() - interval '1 minute' where id = @invitationId", new { invitationId });
+        // As if the invitation's days had passed: its email is as old.
+        await db.ExecuteAsync("""
+            update members.invitation_log l set created_at = l.created_at - interval '8 days'
+              from members.invitations i where i.id = @invitationId and l.org_id = i.org_id and l.email = i.email
+            """, new { invitationId });
     }
 
     private Task<int> CountInvitations(TestOrg org, string email) =>

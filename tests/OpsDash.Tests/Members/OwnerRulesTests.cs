@@ -24,7 +24,8 @@ public sealed class OwnerRulesTests(OpsDashFactory factory) : IClassFixture<OpsD
         var ownerId = await factory.MemberIdAsync(org, owner);
         var (second, secondId) = await factory.NewMemberAsync(org, "owner");
         var transfer = await owner.Client.PostAsJsonAsync($"/api/v1/orgs/{org.Slug}/billing-owner", new { userId = second.Id });
-        Assert.Equal(HttpStatusCode.OK, transfer.StatusCode);
+        Assert.Equal(HttpStatusCode.Accepted, transfer.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await second.Client.PostAsync($"/api/v1/orgs/{org.Slug}/billing-owner/accept", null)).StatusCode);
 
         Assert.Equal(HttpStatusCode.OK, (await owner.ChangeRoleAsync(org.Slug, ownerId, "admin")).StatusCode);
 

@@ -199,7 +199,8 @@ public sealed class OrganizationSettingsTests(OpsDashFactory factory) : IClassFi
         var second = await factory.SignUpAsync("co-owner");
         await factory.AddMemberAsync(set.Org, second, "owner");
         var transfer = await set.Owner.Client.PostAsJsonAsync($"/api/v1/orgs/{set.Org.Slug}/billing-owner", new { userId = second.Id });
-        Assert.Equal(HttpStatusCode.OK, transfer.StatusCode);
+        Assert.Equal(HttpStatusCode.Accepted, transfer.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await second.Client.PostAsync($"/api/v1/orgs/{set.Org.Slug}/billing-owner/accept", null)).StatusCode);
         var leave = await set.Owner.Client.PostAsync($"/api/v1/orgs/{set.Org.Slug}/leave", null);
 
         Assert.Equal(HttpStatusCode.NoContent, leave.StatusCode);

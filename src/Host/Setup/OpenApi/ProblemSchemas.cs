@@ -68,7 +68,7 @@ internal sealed class ProblemSchemas : IOpenApiDocumentTransformer
                 Enum = [.. AllErrorCodes.Select(c => (JsonNode)JsonValue.Create(c))],
             },
             ["traceId"] = Text(),
-            ["reason"] = Text("conflict: which rule, e.g. slug_taken."),
+            ["reason"] = Text("forbidden, conflict, rate_limited: which rule, e.g. email_unverified, slug_taken, invitation_quota."),
             ["feature"] = Text("limit_reached, feature_unavailable: the feature key."),
             ["limit"] = new OpenApiSchema { Type = JsonSchemaType.Integer, Format = "int64", Description = "limit_reached: the plan's cap." },
             ["retryAfter"] = new OpenApiSchema { Type = JsonSchemaType.Integer, Format = "int32", Description = "rate_limited: seconds to wait." },

@@ -9,10 +9,13 @@ namespace OpsDash.Modules.Members.Invitations;
 /// Sends the invitation email, in the org's job context. Sends only while the invitation is pending
 /// (not accepted, revoked or expired). Run twice while pending, it sends the same message again
 /// (same Message-ID, the event's id, so mail clients show one); afterwards it sends nothing. The
-/// sealed link leaves jobs.jobs when the job finishes (db/scripts/0028).
+/// sealed link leaves jobs.jobs when the job finishes (db/scripts/0028). Subject and sender carry no
+/// user text.
 /// </summary>
 internal sealed class SendInvitationEmail(DbSession db, SecretBox secrets, IEmailSender email) : IIntegrationEventHandler<InvitationEmailRequested>
 {
+    public const string Subject = "You're invited to join an organization on OpsDash";
+
     private const string PendingSql = """
         select exists (select 1 from members.invitations
                         where token_hash = @TokenHash and accepted_at is null and expires_at > now())
@@ -41,8 +44,8 @@ internal sealed class SendInvitationEmail(DbSession db, SecretBox secrets, IEmai
             <p><a href="{acceptUrl}">Accept the invitation</a></p>
             <p>The link works once and expires on {expires}. If you did not expect this invitation, ignore this email.</p>
             """);
-        await email.SendAsync(
-            new EmailMessage(message.To, $"{inviter} invited you to {message.OrgName}", text, html) { OrgName = message.OrgName, MessageId = eventId },
-            ct);
+        // Subject and sender are our constant text: the names are whatever their owners typed, and an
+        // invitation reaches any address, so they stay in the body (HTML-encoded there).
+        await email.SendAsync(new EmailMessage(message.To, Subject, text, html) { MessageId = eventId }, ct);
     }
 }

@@ -25,13 +25,12 @@ internal static class ChangePassword
 
     private const string EmailSql = "select email from auth.users where id = @UserId";
 
-    // The same reserved, counted check as login (db/scripts/0023_auth_atomic_lockout.sql).
-    private const string BeginSql = """
-        select password_hash
-          from auth.begin_login(@Email, @MaxFailures, make_interval(mins => @BaseMinutes), make_interval(mins => @MaxMinutes))
-        """;
+    private sealed record Reservation(Guid ReservationId, string? PasswordHash);
 
-    private const string FinishSql = "select auth.finish_login(@UserId, @Success, @Ip, @UserAgent)";
+    // The same reserved, counted, single-use check as login (db/scripts/0064_auth_login_reservations.sql).
+    private const string BeginSql = "select reservation_id, password_hash from auth.begin_login(@Email)";
+
+    private const string FinishSql = "select auth.finish_login(@ReservationId, @Success, @Ip, @UserAgent)";
 
     // New hash, security stamp bumped (every access token ends), every refresh token revoked, recorded.
     private const string SetPasswordSql = "select auth.set_password(@PasswordHash, @Ip, @UserAgent)";
@@ -49,17 +48,17 @@ internal static class ChangePassword
             .WithSummary("Change the password; ends every other session and returns a new token pair.");
 
     private static async Task<Ok<TokenPair>> HandleAsync(
-        Request request, HttpContext http, DbSession db, TenantContext tenant, Passwords passwords, Tokens tokens, AuditLog audit,
-        AccountSettings settings)
+        Request request, HttpContext http, DbSession db, TenantContext tenant, Passwords passwords, Tokens tokens, AuditLog audit)
     {
         var ct = CancellationToken.None; // security state is committed even when the client goes away
         var userId = GetCurrentUser.UserId(tenant);
         var email = await db.QuerySingleOrDefaultAsync<string>(EmailSql, new { UserId = userId }, ct) ?? throw new UnauthorizedException();
-        var hash = await db.QuerySingleOrDefaultAsync<string>(BeginSql, settings.LockoutParameters(email), ct);
-        var success = hash is not null && passwords.Verify(hash, request.CurrentPassword) != PasswordCheck.Wrong;
+        var reservation = await db.QuerySingleAsync<Reservation>(BeginSql, new { Email = email }, ct);
+        var check = passwords.Verify(reservation.PasswordHash, request.CurrentPassword);
         var client = ClientInfo.From(http);
-        await db.ExecuteAsync(FinishSql, new { UserId = userId, Success = success, client.Ip, client.UserAgent }, ct);
-        if (!success)
+        var signedIn = await db.QuerySingleAsync<Guid?>(
+            FinishSql, new { reservation.ReservationId, Success = check != PasswordCheck.Wrong, client.Ip, client.UserAgent }, ct);
+        if (signedIn != userId)
         {
             await db.CommitAsync(ct); // the counted guess must survive the 400 that follows
             throw WrongCurrentPassword();

@@ -24,6 +24,9 @@ internal static class WorkspaceRoutes
         GetFeatureAccess.Map(org);
         ListFeatureFlags.Map(org);
         UpdateFeatureFlag.Map(org);
-        TransferBillingOwner.Map(org);
+        GetBillingOwner.Map(org);
+        RequestBillingOwnerTransfer.Map(org);
+        AcceptBillingOwnerTransfer.Map(org);
+        EndBillingOwnerTransfer.Map(org);
     }
 }
