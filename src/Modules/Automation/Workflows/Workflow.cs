@@ -1,15 +1,16 @@
 using System.Text.Json;
+using OpsDash.SharedKernel.Http;
 
 namespace OpsDash.Modules.Automation.Workflows;
 
 /// <summary>One condition: the event's <c>Field</c> compared by <c>Operator</c> with <c>Value</c> (a JSON value of the field's type).</summary>
-public sealed record ConditionRule(string Field, string Operator, JsonElement Value);
+public sealed record ConditionRule(string Field, string Operator, [property: AnyJsonValue] JsonElement Value);
 
 /// <summary>All rules must hold (<c>match</c> "all", the default) or any one of them ("any"); no rules always match.</summary>
 public sealed record Conditions(string? Match, IReadOnlyList<ConditionRule>? Rules);
 
 /// <summary>An action in its place: its type and its config (the keys TriggerCatalog.Actions names for it).</summary>
-public sealed record WorkflowAction(string Type, IReadOnlyDictionary<string, JsonElement>? Config);
+public sealed record WorkflowAction(string Type, IReadOnlyDictionary<string, JsonElement> Config);
 
 /// <summary>A workflow: a trigger with its conditions and its actions in order.</summary>
 public sealed record Workflow(
@@ -78,7 +79,7 @@ internal static class WorkflowStore
         }
 
         var actions = (await db.QueryAsync<ActionRow>(ActionsSql, new { OrgId = orgId, Ids = triggers.Select(t => t.Id).ToArray() }, ct))
-            .ToLookup(a => a.TriggerId, a => new WorkflowAction(a.ActionType, JsonSerializer.Deserialize<Dictionary<string, JsonElement>>(a.Config, Json)));
+            .ToLookup(a => a.TriggerId, a => new WorkflowAction(a.ActionType, JsonSerializer.Deserialize<Dictionary<string, JsonElement>>(a.Config, Json)!));
         return [.. triggers.Select(t => new Workflow(
             t.Id, t.Name, t.TriggerType, t.Enabled, ParseConditions(t.Conditions), [.. actions[t.Id]],
             t.CreatedBy, t.CreatedAt, t.UpdatedAt))];
