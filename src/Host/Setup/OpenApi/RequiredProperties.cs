@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.Json.Serialization.Metadata;
@@ -21,13 +20,10 @@ namespace OpsDash.Host.Setup.OpenApi;
 internal sealed class RequiredProperties(IServiceProvider services, IApiDescriptionGroupCollectionProvider descriptions, IOptions<JsonOptions> json)
 {
     private const int MaxDepth = 5;
-    private readonly JsonSerializerOptions _json = json.Value.SerializerOptions;
     private readonly Lazy<Task<IReadOnlyDictionary<Type, IReadOnlySet<string>>>> _required = new(() => Task.Run(() => ProbeAllAsync(services, descriptions, json.Value.SerializerOptions)));
 
     /// <summary>The JSON names of the properties <paramref name="type"/> requires, or null when no request body reaches it.</summary>
     public async Task<IReadOnlySet<string>?> ForAsync(Type type) => (await _required.Value).GetValueOrDefault(type);
-
-    public JsonSerializerOptions Json => _json;
 
     private static async Task<IReadOnlyDictionary<Type, IReadOnlySet<string>>> ProbeAllAsync(
         IServiceProvider services, IApiDescriptionGroupCollectionProvider descriptions, JsonSerializerOptions options)
@@ -38,7 +34,7 @@ internal sealed class RequiredProperties(IServiceProvider services, IApiDescript
             .Where(p => p.Source == BindingSource.Body && SchemaNames.For(p.Type) is not null)
             .Select(p => p.Type)
             .Distinct();
-        var found = new ConcurrentDictionary<Type, HashSet<string>>();
+        var found = new Dictionary<Type, HashSet<string>>();
         foreach (var body in bodies)
         {
             var validator = (IValidator?)services.GetService(typeof(IValidator<>).MakeGenericType(body));
@@ -49,10 +45,10 @@ internal sealed class RequiredProperties(IServiceProvider services, IApiDescript
     }
 
     /// <summary>A property whose type promises a value: required whatever a validator says.</summary>
-    internal static bool Declared(JsonPropertyInfo property) =>
+    private static bool Declared(JsonPropertyInfo property) =>
         !property.IsSetNullable && (!property.PropertyType.IsValueType || property.PropertyType == typeof(JsonElement));
 
-    private sealed class Probe(Type body, IValidator? validator, JsonSerializerOptions options, ConcurrentDictionary<Type, HashSet<string>> found)
+    private sealed class Probe(Type body, IValidator? validator, JsonSerializerOptions options, Dictionary<Type, HashSet<string>> found)
     {
         /// <summary><paramref name="path"/>: the properties (and whether each is a list) leading from the body to <paramref name="type"/>.</summary>
         public async Task VisitAsync(Type type, IReadOnlyList<(string Name, bool List)> path, int depth)
@@ -73,7 +69,8 @@ internal sealed class RequiredProperties(IServiceProvider services, IApiDescript
                 }
             }
 
-            found.AddOrUpdate(type, required, (_, earlier) => [.. earlier.Intersect(required)]);
+            // A record reached from several bodies requires only what all of them require.
+            found[type] = found.TryGetValue(type, out var earlier) ? [.. earlier.Intersect(required)] : required;
             if (depth >= MaxDepth)
             {
                 return;
