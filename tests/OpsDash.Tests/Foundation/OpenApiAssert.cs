@@ -51,7 +51,7 @@ public static class OpenApiAssert
     }
 
     /// <summary>A nullable object is <c>oneOf: [null, $ref]</c> in OpenAPI 3.1; the shape is the non-null branch.</summary>
-    private static IOpenApiSchema NonNull(IOpenApiSchema schema) =>
+    public static IOpenApiSchema NonNull(IOpenApiSchema schema) =>
         (schema.OneOf ?? schema.AnyOf) is { Count: > 0 } branches
             ? branches.Single(b => b.Type != JsonSchemaType.Null)
             : schema;

@@ -4,10 +4,12 @@ namespace OpsDash.Host.Setup.OpenApi;
 internal static class OpenApiSetup
 {
     public static IServiceCollection AddOpsDashOpenApi(this IServiceCollection services) =>
-        services.AddOpenApi(options =>
+        services.AddSingleton<RequiredProperties>().AddOpenApi(options =>
         {
             options.CreateSchemaReferenceId = new SchemaNames().ReferenceId;
             options.AddSchemaTransformer<StringSchemas>();
+            options.AddSchemaTransformer<FreeFormJsonSchemas>();
+            options.AddSchemaTransformer<PresenceSchemas>();
             options.AddOperationTransformer<OperationConventions>();
             options.AddDocumentTransformer<DocumentInfoTransformer>();
             options.AddDocumentTransformer<BearerSecuritySchemeTransformer>();

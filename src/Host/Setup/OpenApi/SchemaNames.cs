@@ -30,6 +30,12 @@ internal sealed class SchemaNames
     /// </summary>
     public string? ReferenceId(JsonTypeInfo info)
     {
+        // Free-form JSON is described where it is used (an object, or any value): no shared schema.
+        if ((Nullable.GetUnderlyingType(info.Type) ?? info.Type) == typeof(System.Text.Json.JsonElement))
+        {
+            return null;
+        }
+
         var name = For(info.Type) ?? OpenApiOptions.CreateDefaultSchemaReferenceId(info);
         if (name is null)
         {

@@ -38,7 +38,7 @@ internal static class GetWorkflowRun
         var args = new { OrgId = org.Id, Id = runId };
         var run = await db.QuerySingleOrDefaultAsync<RunRow>(RunSql, args, ct) ?? throw new NotFoundException("Workflow run not found.");
         var steps = (await db.QueryAsync<StepRow>(StepsSql, args, ct)).Select(s => new WorkflowRunStep(
-            s.Position, s.ActionType, Parse(s.Config), s.Status, s.Attempts, Parse(s.Output ?? "null"), s.Error,
+            s.Position, s.ActionType, Parse(s.Config), s.Status, s.Attempts, s.Output is null ? null : Parse(s.Output), s.Error,
             s.StartedAt, s.FinishedAt, s.NextAttemptAt)).ToList();
         return TypedResults.Ok(new WorkflowRunDetail(
             new WorkflowRun(run.Id, run.TriggerId, run.TriggerName, run.TriggerType, run.EventType, run.EventId, run.Depth, run.Status, run.Reason, run.StartedAt, run.FinishedAt),

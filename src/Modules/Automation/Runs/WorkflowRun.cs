@@ -17,7 +17,7 @@ public sealed record WorkflowRun(
 /// last failed attempt (kept when a later attempt succeeded).
 /// </summary>
 public sealed record WorkflowRunStep(
-    int Position, string ActionType, JsonElement Config, string Status, int Attempts, JsonElement Output, string? Error,
+    int Position, string ActionType, JsonElement Config, string Status, int Attempts, JsonElement? Output, string? Error,
     DateTime? StartedAt, DateTime? FinishedAt, DateTime? NextAttemptAt);
 
 /// <summary>One run with its input event (its fields and subject) and its steps in order.</summary>

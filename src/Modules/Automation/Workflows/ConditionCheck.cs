@@ -1,9 +1,10 @@
 using System.Text.Json;
+using OpsDash.SharedKernel.Http;
 
 namespace OpsDash.Modules.Automation.Workflows;
 
 /// <summary>One rule as it was evaluated: the event's value (null when the event lacks the field) and whether the rule held.</summary>
-public sealed record RuleResult(string Field, string Operator, JsonElement Value, JsonElement Actual, bool Passed);
+public sealed record RuleResult(string Field, string Operator, [property: AnyJsonValue] JsonElement Value, [property: AnyJsonValue] JsonElement Actual, bool Passed);
 
 /// <summary>
 /// Evaluates a trigger's conditions against an event's fields. Text compares ignoring case; a field the

@@ -1,15 +1,16 @@
 using System.Text.Json;
+using OpsDash.SharedKernel.Http;
 
 namespace OpsDash.Modules.Automation.Workflows;
 
 /// <summary>One condition: the event's <c>Field</c> compared by <c>Operator</c> with <c>Value</c> (a JSON value of the field's type).</summary>
-public sealed record ConditionRule(string Field, string Operator, JsonElement Value);
+public sealed record ConditionRule(string Field, string Operator, [property: AnyJsonValue] JsonElement Value);
 
 /// <summary>All rules must hold (<c>match</c> "all", the default) or any one of them ("any"); no rules always match.</summary>
 public sealed record Conditions(string? Match, IReadOnlyList<ConditionRule>? Rules);
 
 /// <summary>An action in its place: its type and its config (the keys TriggerCatalog.Actions names for it).</summary>
-public sealed record WorkflowAction(string Type, IReadOnlyDictionary<string, JsonElement>? Config);
+public sealed record WorkflowAction(string Type, IReadOnlyDictionary<string, JsonElement> Config);
 
 /// <summary>A workflow: a trigger with its conditions and its actions in order.</summary>
 public sealed record Workflow(

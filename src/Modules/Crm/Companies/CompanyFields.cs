@@ -10,7 +10,8 @@ public interface ICompanyFields
     string? Industry { get; }
     string? Size { get; }
     string? Website { get; }
-    JsonElement Metadata { get; }
+    /// <summary>Custom field values; null or left out: none.</summary>
+    JsonElement? Metadata { get; }
 }
 
 /// <summary>A company as the API returns it; <c>Metadata</c> holds the org's custom fields.</summary>
@@ -54,11 +55,11 @@ internal sealed class CompanyFieldsValidator : AbstractValidator<ICompanyFields>
         RuleFor(r => r.Industry).MaximumLength(100);
         RuleFor(r => r.Size).Must(s => s is null || CompanyFields.Sizes.Contains(s)).WithMessage($"Size must be one of {string.Join(", ", CompanyFields.Sizes)}.");
         RuleFor(r => r.Website).MaximumLength(2000);
-        RuleFor(r => r.Metadata).Must(m => m.ValueKind is JsonValueKind.Object or JsonValueKind.Null or JsonValueKind.Undefined)
+        RuleFor(r => r.Metadata).Must(m => m is null or { ValueKind: JsonValueKind.Object or JsonValueKind.Null })
             .WithMessage("Metadata must be an object of custom field values.")
-            .Must(m => m.ValueKind != JsonValueKind.Object || m.GetRawText().Length <= 20_000).WithMessage("Metadata must be at most 20,000 characters.")
+            .Must(m => m is not { ValueKind: JsonValueKind.Object } o || o.GetRawText().Length <= 20_000).WithMessage("Metadata must be at most 20,000 characters.")
             // jsonb cannot store U+0000, and a JsonElement bypasses the NUL-rejecting string converter.
-            .Must(m => m.ValueKind != JsonValueKind.Object || !m.GetRawText().Contains("\\u0000", StringComparison.OrdinalIgnoreCase))
+            .Must(m => m is not { ValueKind: JsonValueKind.Object } o || !o.GetRawText().Contains("\\u0000", StringComparison.OrdinalIgnoreCase))
             .WithMessage("Text must not contain the NUL character (U+0000).");
     }
 }

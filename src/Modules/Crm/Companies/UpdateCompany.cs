@@ -3,7 +3,7 @@ namespace OpsDash.Modules.Crm.Companies;
 /// <summary>updateCompany: replaces the company's fields, metadata included (checked against the org's custom fields, 0040).</summary>
 internal static class UpdateCompany
 {
-    public sealed record Request(string Name, string? Domain, string? Industry, string? Size, string? Website, System.Text.Json.JsonElement Metadata)
+    public sealed record Request(string Name, string? Domain, string? Industry, string? Size, string? Website, System.Text.Json.JsonElement? Metadata)
         : ICompanyFields;
 
     internal sealed class Validator : AbstractValidator<Request>

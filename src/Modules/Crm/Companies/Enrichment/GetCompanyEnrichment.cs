@@ -5,9 +5,7 @@ namespace OpsDash.Modules.Crm.Companies.Enrichment;
 /// <summary>What the last enrichment found, with its provenance; null before the first one ran.</summary>
 internal static class GetCompanyEnrichment
 {
-    public sealed record Response(Guid CompanyId, JsonElement Enrichment);
-
-    private static readonly JsonElement None = JsonSerializer.Deserialize<JsonElement>("null");
+    public sealed record Response(Guid CompanyId, JsonElement? Enrichment);
 
     private const string GetSql = """
         select enrichment::text from crm.companies where org_id = @OrgId and id = @Id and deleted_at is null
@@ -26,6 +24,6 @@ internal static class GetCompanyEnrichment
             throw new NotFoundException("Company not found.");
         }
 
-        return TypedResults.Ok(new Response(companyId, rows[0] is { } json ? JsonSerializer.Deserialize<JsonElement>(json) : None));
+        return TypedResults.Ok(new Response(companyId, rows[0] is { } json ? JsonSerializer.Deserialize<JsonElement>(json) : null));
     }
 }
