@@ -3,7 +3,8 @@ using Npgsql;
 
 namespace OpsDash.Host.Database;
 
-public sealed record EmbeddedPostgresOptions(string DataDirectory, int Port, string BinDirectory, IReadOnlyList<string> ExtraSettings);
+/// <summary>Where and how the embedded cluster runs. <c>ShutdownWait</c>: how long a start waits for a previous server of this cluster that is still shutting down (or starting); default 60 s.</summary>
+public sealed record EmbeddedPostgresOptions(string DataDirectory, int Port, string BinDirectory, IReadOnlyList<string> ExtraSettings, TimeSpan? ShutdownWait = null);
 
 /// <summary>
 /// A PostgreSQL cluster the Host (or the test run) starts for itself in a git-ignored folder:
@@ -46,7 +47,7 @@ public sealed class EmbeddedPostgres(EmbeddedPostgresOptions options, ILogger lo
             await RunAsync(Tool("initdb"), ["-D", ClusterDirectory, "-U", ServiceUser, "--auth=trust", "-E", "UTF8", "--no-locale"], asServiceUser: true, ct);
         }
 
-        if (await IsRunningAsync(ct))
+        if (await WaitUntilReadyOrStoppedAsync(ct))
         {
             logger.LogInformation("PostgreSQL already running in {Directory}", ClusterDirectory);
             return;
@@ -75,6 +76,62 @@ public sealed class EmbeddedPostgres(EmbeddedPostgresOptions options, ILogger lo
     {
         var (exitCode, _) = await ExecAsync(Tool("pg_ctl"), ["status", "-D", ClusterDirectory], asServiceUser: true, ct);
         return exitCode == 0;
+    }
+
+    /// <summary>
+    /// True when a server of this cluster is up and accepting connections (reuse it); false once none is
+    /// running (start one). A server still shutting down (a Host restarted within seconds) refuses new
+    /// connections, and pg_ctl start would refuse while its postmaster.pid exists, so this waits for it
+    /// to exit, up to <see cref="EmbeddedPostgresOptions.ShutdownWait"/>, rather than carry on without a database.
+    /// </summary>
+    private async Task<bool> WaitUntilReadyOrStoppedAsync(CancellationToken ct)
+    {
+        var wait = options.ShutdownWait ?? TimeSpan.FromSeconds(60);
+        var waited = Stopwatch.StartNew();
+        var logged = false;
+        while (true)
+        {
+            if (!await IsRunningAsync(ct))
+            {
+                return false;
+            }
+
+            var state = PostmasterState();
+            if (state is "ready")
+            {
+                return true;
+            }
+
+            if (waited.Elapsed >= wait)
+            {
+                throw new InvalidOperationException(
+                    $"PostgreSQL in {ClusterDirectory} is running but not ready ('{state ?? "unknown"}') after {wait.TotalSeconds:0} s: a previous server " +
+                    "is still shutting down (a smart shutdown waits for its clients to disconnect) or starting. Stop it (pg_ctl stop -m fast -D <dir>) and start the Host again.");
+            }
+
+            if (state is not null && !logged)
+            {
+                logger.LogInformation("PostgreSQL in {Directory} is {State}; waiting for it before starting", ClusterDirectory, state);
+                logged = true;
+            }
+
+            // Shutting down, starting, or postmaster.pid just written or removed: look again shortly.
+            await Task.Delay(TimeSpan.FromMilliseconds(200), ct);
+        }
+    }
+
+    /// <summary>The postmaster's own status line in postmaster.pid (line 8: starting, stopping, ready, standby), or null when absent.</summary>
+    private string? PostmasterState()
+    {
+        try
+        {
+            var lines = File.ReadAllLines(Path.Combine(ClusterDirectory, "postmaster.pid"));
+            return lines.Length >= 8 && lines[7].Trim() is { Length: > 0 } state ? state : null;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return null;
+        }
     }
 
     private string Tool(string name)
