@@ -47,6 +47,7 @@ public static class OpsDashApp
         services.AddSingleton(TimeProvider.System);
         services.AddOpsDashProblemDetails();
         services.AddOpsDashAuthentication(jwt);
+        services.AddOpsDashDataProtection();
         services.AddOpsDashRateLimiting(configuration);
         services.Configure<JsonOptions>(o =>
         {
