@@ -38,6 +38,18 @@ public sealed class EmbeddedPostgres(EmbeddedPostgresOptions options, ILogger lo
         if (IsRoot)
         {
             MakeReachableByServiceUser(options.DataDirectory);
+        }
+
+        if (await WaitUntilReadyOrStoppedAsync(ct))
+        {
+            logger.LogInformation("PostgreSQL already running in {Directory}", ClusterDirectory);
+            return;
+        }
+
+        // Only once no server of this cluster runs: a recursive chown under a server that is exiting
+        // trips over the files it removes (postmaster.pid).
+        if (IsRoot)
+        {
             await RunAsync("chown", ["-R", $"{ServiceUser}:", options.DataDirectory], asServiceUser: false, ct);
         }
 
@@ -45,12 +57,6 @@ public sealed class EmbeddedPostgres(EmbeddedPostgresOptions options, ILogger lo
         {
             logger.LogInformation("initdb: creating PostgreSQL cluster in {Directory}", ClusterDirectory);
             await RunAsync(Tool("initdb"), ["-D", ClusterDirectory, "-U", ServiceUser, "--auth=trust", "-E", "UTF8", "--no-locale"], asServiceUser: true, ct);
-        }
-
-        if (await WaitUntilReadyOrStoppedAsync(ct))
-        {
-            logger.LogInformation("PostgreSQL already running in {Directory}", ClusterDirectory);
-            return;
         }
 
         var settings = new List<string>
@@ -79,10 +85,11 @@ public sealed class EmbeddedPostgres(EmbeddedPostgresOptions options, ILogger lo
     }
 
     /// <summary>
-    /// True when a server of this cluster is up and accepting connections (reuse it); false once none is
+    /// True when a server of this cluster is up and answers a connection (reuse it); false once none is
     /// running (start one). A server still shutting down (a Host restarted within seconds) refuses new
     /// connections, and pg_ctl start would refuse while its postmaster.pid exists, so this waits for it
     /// to exit, up to <see cref="EmbeddedPostgresOptions.ShutdownWait"/>, rather than carry on without a database.
+    /// The connection decides, not postmaster.pid alone: right after a stop signal the file still says ready.
     /// </summary>
     private async Task<bool> WaitUntilReadyOrStoppedAsync(CancellationToken ct)
     {
@@ -97,26 +104,50 @@ public sealed class EmbeddedPostgres(EmbeddedPostgresOptions options, ILogger lo
             }
 
             var state = PostmasterState();
+            string? refused = null;
             if (state is "ready")
             {
-                return true;
+                refused = await RefusedConnectionAsync(ct);
+                if (refused is null)
+                {
+                    return true;
+                }
             }
 
             if (waited.Elapsed >= wait)
             {
                 throw new InvalidOperationException(
-                    $"PostgreSQL in {ClusterDirectory} is running but not ready ('{state ?? "unknown"}') after {wait.TotalSeconds:0} s: a previous server " +
-                    "is still shutting down (a smart shutdown waits for its clients to disconnect) or starting. Stop it (pg_ctl stop -m fast -D <dir>) and start the Host again.");
+                    $"PostgreSQL in {ClusterDirectory} is running but not accepting connections on port {options.Port} after {wait.TotalSeconds:0} s " +
+                    $"(postmaster.pid says '{state ?? "unknown"}'{(refused is null ? string.Empty : $"; {refused}")}): a previous server is still shutting down " +
+                    "(a smart shutdown waits for its clients to disconnect), starting, or listening elsewhere. Stop it (pg_ctl stop -m fast -D <dir>) and start again.");
             }
 
-            if (state is not null && !logged)
+            if (!logged)
             {
-                logger.LogInformation("PostgreSQL in {Directory} is {State}; waiting for it before starting", ClusterDirectory, state);
+                logger.LogInformation("PostgreSQL in {Directory} is {State}; waiting for it before starting", ClusterDirectory, refused ?? state ?? "changing state");
                 logged = true;
             }
 
             // Shutting down, starting, or postmaster.pid just written or removed: look again shortly.
             await Task.Delay(TimeSpan.FromMilliseconds(200), ct);
+        }
+    }
+
+    /// <summary>Null when the server answers <c>select 1</c>; otherwise why not.</summary>
+    private async Task<string?> RefusedConnectionAsync(CancellationToken ct)
+    {
+        var probe = new NpgsqlConnectionStringBuilder(SuperuserConnectionString) { Timeout = 5 }.ConnectionString;
+        try
+        {
+            await using var connection = new NpgsqlConnection(probe);
+            await connection.OpenAsync(ct);
+            await using var command = new NpgsqlCommand("select 1", connection);
+            await command.ExecuteScalarAsync(ct);
+            return null;
+        }
+        catch (Exception e) when (e is NpgsqlException or TimeoutException)
+        {
+            return e.Message;
         }
     }
 

@@ -80,7 +80,7 @@ public sealed class EmbeddedPostgresRestartTests : IAsyncLifetime
         var error = await Assert.ThrowsAsync<InvalidOperationException>(() =>
             new EmbeddedPostgres(_options with { ShutdownWait = TimeSpan.FromSeconds(2) }, NullLogger.Instance).StartAsync());
 
-        Assert.Contains("stopping", error.Message, StringComparison.Ordinal);
+        Assert.Contains("'stopping'", error.Message, StringComparison.Ordinal);
         Assert.Contains(Cluster, error.Message, StringComparison.Ordinal);
     }
 
