@@ -53,8 +53,7 @@ public static class DatabaseBootstrap
             embedded = new EmbeddedPostgres(
                 new EmbeddedPostgresOptions(dataDirectory, settings.Embedded.Port, settings.Embedded.BinDirectory, settings.Embedded.Settings),
                 logger);
-            await embedded.StartAsync(ct);
-            await EnsureDatabaseAsync(embedded.SuperuserConnectionString, settings.OwnerRole, settings.DatabaseName, template: null, ct);
+            await StartEmbeddedAsync(embedded, settings, ct);
             owner = new NpgsqlConnectionStringBuilder(embedded.SuperuserConnectionString)
             {
                 Username = settings.OwnerRole,
@@ -65,6 +64,28 @@ public static class DatabaseBootstrap
         owner.Pooling = false;
         owner.ApplicationName = "opsdash-migrate";
         return new Server(owner.ConnectionString, embedded);
+    }
+
+    /// <summary>
+    /// Starts (or reuses) the embedded cluster and makes sure the database exists. A server that began
+    /// shutting down between the start's check and our first connection refuses it (57P03); then the
+    /// start runs again, which waits for that server to exit and starts a new one.
+    /// </summary>
+    private static async Task StartEmbeddedAsync(EmbeddedPostgres embedded, DatabaseSettings settings, CancellationToken ct)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            await embedded.StartAsync(ct);
+            try
+            {
+                await EnsureDatabaseAsync(embedded.SuperuserConnectionString, settings.OwnerRole, settings.DatabaseName, template: null, ct);
+                return;
+            }
+            catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.CannotConnectNow && attempt < 3)
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(200), ct);
+            }
+        }
     }
 
     /// <summary>Sets the app and jobs roles' passwords from configuration where they differ (see <see cref="RolePasswords"/>).</summary>

@@ -3,7 +3,8 @@ using Npgsql;
 
 namespace OpsDash.Host.Database;
 
-public sealed record EmbeddedPostgresOptions(string DataDirectory, int Port, string BinDirectory, IReadOnlyList<string> ExtraSettings);
+/// <summary>Where and how the embedded cluster runs. <c>ShutdownWait</c>: how long a start waits for a previous server of this cluster that is still shutting down (or starting); default 60 s.</summary>
+public sealed record EmbeddedPostgresOptions(string DataDirectory, int Port, string BinDirectory, IReadOnlyList<string> ExtraSettings, TimeSpan? ShutdownWait = null);
 
 /// <summary>
 /// A PostgreSQL cluster the Host (or the test run) starts for itself in a git-ignored folder:
@@ -37,6 +38,18 @@ public sealed class EmbeddedPostgres(EmbeddedPostgresOptions options, ILogger lo
         if (IsRoot)
         {
             MakeReachableByServiceUser(options.DataDirectory);
+        }
+
+        if (await WaitUntilReadyOrStoppedAsync(ct))
+        {
+            logger.LogInformation("PostgreSQL already running in {Directory}", ClusterDirectory);
+            return;
+        }
+
+        // Only once no server of this cluster runs: a recursive chown under a server that is exiting
+        // trips over the files it removes (postmaster.pid).
+        if (IsRoot)
+        {
             await RunAsync("chown", ["-R", $"{ServiceUser}:", options.DataDirectory], asServiceUser: false, ct);
         }
 
@@ -44,12 +57,6 @@ public sealed class EmbeddedPostgres(EmbeddedPostgresOptions options, ILogger lo
         {
             logger.LogInformation("initdb: creating PostgreSQL cluster in {Directory}", ClusterDirectory);
             await RunAsync(Tool("initdb"), ["-D", ClusterDirectory, "-U", ServiceUser, "--auth=trust", "-E", "UTF8", "--no-locale"], asServiceUser: true, ct);
-        }
-
-        if (await IsRunningAsync(ct))
-        {
-            logger.LogInformation("PostgreSQL already running in {Directory}", ClusterDirectory);
-            return;
         }
 
         var settings = new List<string>
@@ -75,6 +82,87 @@ public sealed class EmbeddedPostgres(EmbeddedPostgresOptions options, ILogger lo
     {
         var (exitCode, _) = await ExecAsync(Tool("pg_ctl"), ["status", "-D", ClusterDirectory], asServiceUser: true, ct);
         return exitCode == 0;
+    }
+
+    /// <summary>
+    /// True when a server of this cluster is up and answers a connection (reuse it); false once none is
+    /// running (start one). A server still shutting down (a Host restarted within seconds) refuses new
+    /// connections, and pg_ctl start would refuse while its postmaster.pid exists, so this waits for it
+    /// to exit, up to <see cref="EmbeddedPostgresOptions.ShutdownWait"/>, rather than carry on without a database.
+    /// The connection decides, not postmaster.pid alone: right after a stop signal the file still says ready.
+    /// </summary>
+    private async Task<bool> WaitUntilReadyOrStoppedAsync(CancellationToken ct)
+    {
+        var wait = options.ShutdownWait ?? TimeSpan.FromSeconds(60);
+        var waited = Stopwatch.StartNew();
+        var logged = false;
+        while (true)
+        {
+            if (!await IsRunningAsync(ct))
+            {
+                return false;
+            }
+
+            var state = PostmasterState();
+            string? refused = null;
+            if (state is "ready")
+            {
+                refused = await RefusedConnectionAsync(ct);
+                if (refused is null)
+                {
+                    return true;
+                }
+            }
+
+            if (waited.Elapsed >= wait)
+            {
+                throw new InvalidOperationException(
+                    $"PostgreSQL in {ClusterDirectory} is running but not accepting connections on port {options.Port} after {wait.TotalSeconds:0} s " +
+                    $"(postmaster.pid says '{state ?? "unknown"}'{(refused is null ? string.Empty : $"; {refused}")}): a previous server is still shutting down " +
+                    "(a smart shutdown waits for its clients to disconnect), starting, or listening elsewhere. Stop it (pg_ctl stop -m fast -D <dir>) and start again.");
+            }
+
+            if (!logged)
+            {
+                logger.LogInformation("PostgreSQL in {Directory} is {State}; waiting for it before starting", ClusterDirectory, refused ?? state ?? "changing state");
+                logged = true;
+            }
+
+            // Shutting down, starting, or postmaster.pid just written or removed: look again shortly.
+            await Task.Delay(TimeSpan.FromMilliseconds(200), ct);
+        }
+    }
+
+    /// <summary>Null when the server answers <c>select 1</c>; otherwise why not.</summary>
+    private async Task<string?> RefusedConnectionAsync(CancellationToken ct)
+    {
+        var probe = new NpgsqlConnectionStringBuilder(SuperuserConnectionString) { Timeout = 5 }.ConnectionString;
+        try
+        {
+            await using var connection = new NpgsqlConnection(probe);
+            await connection.OpenAsync(ct);
+            await using var command = new NpgsqlCommand("select 1", connection);
+            await command.ExecuteScalarAsync(ct);
+            return null;
+        }
+        catch (Exception e) when (e is NpgsqlException or TimeoutException)
+        {
+            return e.Message;
+        }
+    }
+
+    /// <summary>The postmaster's own status line in postmaster.pid (line 8: starting, stopping, ready, standby), or null when absent.</summary>
+    private string? PostmasterState()
+    {
+        try
+        {
+            var lines = File.ReadAllLines(Path.Combine(ClusterDirectory, "postmaster.pid"));
+            return lines.Length >= 8 && lines[7].Trim() is { Length: > 0 } state ? state : null;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return null;
+        }
     }
 
     private string Tool(string name)

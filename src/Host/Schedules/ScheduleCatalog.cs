@@ -9,7 +9,8 @@ namespace OpsDash.Host.Schedules;
 
 /// <summary>
 /// The schedules this Host runs: every registered <see cref="RecurringJob"/> (enqueued once per fire time
-/// per cluster) and the queue's rescue, each with its cron from <c>Schedules:&lt;name&gt;</c> when set.
+/// per cluster), every <see cref="LocalRecurringWork"/> (run by each Host for itself) and the queue's rescue,
+/// each with its cron from <c>Schedules:&lt;name&gt;</c> when set.
 /// </summary>
 public static partial class ScheduleCatalog
 {
@@ -55,6 +56,14 @@ public static partial class ScheduleCatalog
             if (CronFor(configuration, job.Name, job.Cron) is { } cron)
             {
                 work.Add(new ScheduledWork(job.Name, cron, (fireAt, ct) => FireOnceAsync(scopes, job, fireAt, logger, ct)));
+            }
+        }
+
+        foreach (var local in services.GetServices<LocalRecurringWork>())
+        {
+            if (CronFor(configuration, local.Name, local.Cron) is { } cron)
+            {
+                work.Add(new ScheduledWork(local.Name, cron, (_, ct) => local.RunAsync(services, ct)));
             }
         }
 

@@ -25,6 +25,8 @@ public static class OpsDashApp
         using var bootLoggerFactory = LoggerFactory.Create(b => b.AddSimpleConsole(o => o.SingleLine = true));
         var bootLogger = bootLoggerFactory.CreateLogger("startup");
 
+        // First: a Host that would swallow every email refuses to start before it touches the database.
+        builder.Services.AddOpsDashEmail(configuration, RepositoryRoot.Find(), builder.Environment);
         var databaseSettings = configuration.GetSection("Database").Get<DatabaseSettings>() ?? new DatabaseSettings();
         var connections = await DatabaseBootstrap.PrepareAsync(databaseSettings, bootLogger);
         databaseSettings.ForgetOwnerCredential(configuration);
@@ -41,11 +43,11 @@ public static class OpsDashApp
         services.AddOpsDashTenancy();
         services.AddOpsDashJobs(configuration);
         services.AddOpsDashSchedules(configuration);
-        services.AddOpsDashEmail(configuration, RepositoryRoot.Find());
         services.AddOpsDashOutbound(configuration);
         services.AddSingleton(TimeProvider.System);
         services.AddOpsDashProblemDetails();
         services.AddOpsDashAuthentication(jwt);
+        services.AddOpsDashDataProtection();
         services.AddOpsDashRateLimiting(configuration);
         services.Configure<JsonOptions>(o =>
         {

@@ -13,6 +13,12 @@ public sealed class EmailOptions
     /// <summary>Relative paths are under the repository root.</summary>
     public string PickupDirectory { get; set; } = ".data/mail";
 
+    /// <summary>In Production the Host refuses to start without an SMTP host unless this says the pickup directory is meant.</summary>
+    public bool AllowPickupInProduction { get; set; }
+
+    /// <summary>Picked-up <c>.eml</c> files older than this many days are deleted (schedule <c>purge_mail_pickup</c>); they hold links with one-time tokens.</summary>
+    public int PickupRetentionDays { get; set; } = 7;
+
     public SmtpOptions Smtp { get; set; } = new();
 
     public string DisplayNameFor(string? orgName) =>

@@ -20,14 +20,18 @@ public static partial class RecurringJobRegistration
     public static IServiceCollection AddRecurringJob<TArgs>(this IServiceCollection services, string name, string cron, TArgs args)
         where TArgs : IJobArgs
     {
+        CheckName(name);
+        services.AddSingleton(new RecurringJob(name, cron, (queue, ct) => queue.EnqueueAsync(args, ct: ct)));
+        return services;
+    }
+
+    internal static void CheckName(string name)
+    {
         // "enabled" would be Schedules:Enabled, the switch for all of them (configuration keys ignore case).
         if (!NameRegex().IsMatch(name) || name == "enabled")
         {
             throw new ArgumentException($"Schedule name '{name}' must be lower-case letters, digits and underscores (it is a configuration key and a column value).", nameof(name));
         }
-
-        services.AddSingleton(new RecurringJob(name, cron, (queue, ct) => queue.EnqueueAsync(args, ct: ct)));
-        return services;
     }
 
     // Same rule as jobs.schedule_fires.schedule's check.

@@ -3,7 +3,7 @@ namespace OpsDash.Tests.Foundation;
 /// <summary>Catalog checks for what every migration must do (db/scripts/README.md), now and in later scripts.</summary>
 public sealed class SchemaConventionTests(OpsDashFactory factory) : IClassFixture<OpsDashFactory>
 {
-    private const string OurSchemas = "('core', 'auth', 'organizations', 'members', 'crm', 'projects', 'automation', 'platform', 'migrations', 'jobs')";
+    private const string OurSchemas = "('core', 'auth', 'organizations', 'members', 'crm', 'projects', 'automation', 'platform', 'migrations', 'jobs', 'keyring')";
 
     [Fact]
     public async Task Every_foreign_key_has_an_index_led_by_its_columns()

@@ -128,9 +128,49 @@ public sealed partial class OpsJobsPageTests(OpsDashFactory factory) : IClassFix
         Assert.Contains("/ops/login", ended.Headers.Location!.OriginalString, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Signing_out_ends_the_server_side_session_so_a_copy_of_the_cookie_is_refused_afterwards()
+    {
+        var op = await factory.SignUpAsync("operator");
+        await factory.MakeOperatorAsync(op);
+        var browser = Browser();
+        var signIn = await SignInAsync(browser, op);
+        var copied = OpsCookies.From(signIn);
+        var copy = OpsCookies.Client(factory, copied);
+        Assert.Equal(HttpStatusCode.OK, (await copy.GetAsync("/ops/jobs")).StatusCode);
+
+        var logout = await browser.PostAsync("/ops/logout", Form(Token(await browser.GetStringAsync("/ops/jobs"))));
+        var replayed = await copy.GetAsync("/ops/jobs");
+        var retry = await copy.PostAsync("/ops/jobs/1/retry", new FormUrlEncodedContent([]));
+
+        Assert.Equal(HttpStatusCode.Redirect, logout.StatusCode);
+        Assert.Equal("/ops/login", logout.Headers.Location!.OriginalString);
+        Assert.Equal(HttpStatusCode.Redirect, replayed.StatusCode);
+        Assert.Equal("/ops/login", replayed.Headers.Location!.OriginalString);
+        Assert.Equal(HttpStatusCode.Redirect, retry.StatusCode);
+        Assert.Equal(1, await factory.ScalarAsync<int>(
+            "select count(*) from platform.ops_sessions where user_id = @Id and ended_at is not null", new { op.Id }));
+    }
+
+    [Fact]
+    public async Task A_session_idle_longer_than_the_setting_is_refused_even_with_a_valid_cookie()
+    {
+        var op = await factory.SignUpAsync("operator");
+        await factory.MakeOperatorAsync(op);
+        var browser = Browser();
+        await SignInAsync(browser, op);
+        Assert.Equal(HttpStatusCode.OK, (await browser.GetAsync("/ops/jobs")).StatusCode);
+
+        await factory.ExecuteOwnerAsync("update platform.ops_sessions set last_seen_at = now() - interval '61 minutes' where user_id = @Id", new { op.Id });
+        var idle = await browser.GetAsync("/ops/jobs");
+
+        Assert.Equal(HttpStatusCode.Redirect, idle.StatusCode);
+        Assert.Equal("/ops/login", idle.Headers.Location!.OriginalString);
+    }
+
     private HttpClient Browser() => factory.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = true });
 
-    private static async Task<HttpResponseMessage> SignInAsync(HttpClient browser, TestUser user)
+    internal static async Task<HttpResponseMessage> SignInAsync(HttpClient browser, TestUser user)
     {
         var form = await browser.GetStringAsync("/ops/login");
         return await browser.PostAsync("/ops/login", new FormUrlEncodedContent(
@@ -141,9 +181,9 @@ public sealed partial class OpsJobsPageTests(OpsDashFactory factory) : IClassFix
         ]));
     }
 
-    private static FormUrlEncodedContent Form(string token) => new([new("csrf", token)]);
+    internal static FormUrlEncodedContent Form(string token) => new([new("csrf", token)]);
 
-    private static string Token(string html) => WebUtility.HtmlDecode(CsrfField().Match(html) is { Success: true } m ? m.Groups[1].Value : throw new InvalidOperationException("no antiforgery field in:\n" + html));
+    internal static string Token(string html) => WebUtility.HtmlDecode(CsrfField().Match(html) is { Success: true } m ? m.Groups[1].Value : throw new InvalidOperationException("no antiforgery field in:\n" + html));
 
     [GeneratedRegex("name=\"csrf\" value=\"([^\"]+)\"")]
     private static partial Regex CsrfField();

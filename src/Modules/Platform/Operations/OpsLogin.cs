@@ -6,7 +6,8 @@ namespace OpsDash.Modules.Platform.Operations;
 
 /// <summary>
 /// <c>/ops/login</c>: email and password, checked exactly as the API's login (lockout, security log),
-/// then operator status; only an operator gets the session cookie. Forms carry an antiforgery token.
+/// then operator status; only an operator gets a server-side session and the cookie naming it.
+/// Forms carry an antiforgery token.
 /// </summary>
 internal static class OpsLogin
 {
@@ -25,7 +26,7 @@ internal static class OpsLogin
         Form(StatusCodes.Status200OK, http, antiforgery, error: null, email: null);
 
     private static async Task<IResult> SignInAsync(
-        HttpContext http, IAntiforgery antiforgery, IPasswordSignIn passwords, JobsSummary operators, DbSession db)
+        HttpContext http, IAntiforgery antiforgery, IPasswordSignIn passwords, JobsSummary operators, OpsSessions sessions, DbSession db)
     {
         // The counted guess and the security log are committed whatever happens to the connection.
         var ct = CancellationToken.None;
@@ -54,15 +55,21 @@ internal static class OpsLogin
             return OpsHtml.Message(StatusCodes.Status403Forbidden, "Forbidden", "This account is not a platform operator.");
         }
 
-        await OpsSession.SignInAsync(http, account);
+        await OpsSession.SignInAsync(http, account, await sessions.StartAsync(ct));
         return TypedResults.Redirect(OpsSession.HomePath);
     }
 
-    private static async Task<IResult> LogOutAsync(HttpContext http, IAntiforgery antiforgery)
+    // Ends the server-side session too: a copy of the cookie is refused from now on, on every Host.
+    private static async Task<IResult> LogOutAsync(HttpContext http, IAntiforgery antiforgery, OpsSessions sessions)
     {
         if (!await antiforgery.IsRequestValidAsync(http))
         {
             return OpsHtml.Message(StatusCodes.Status400BadRequest, "Bad request", "The form expired; reload the page and try again.");
+        }
+
+        if (OpsSession.Read(http.User) is { } cookie)
+        {
+            await sessions.EndAsync(cookie.SessionId, http.RequestAborted);
         }
 
         await OpsSession.SignOutAsync(http);
