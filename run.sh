@@ -4,6 +4,4 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 ./scripts/ensure-prerequisites.sh
-# Quote PDFs need a PDFsharp license (ADR 0014): a local run uses the AGPL unless one is given.
-export OPSDASH_Pdf__License="${OPSDASH_Pdf__License:-agpl}"
 exec dotnet run --project src/Host -c Release -- "$@"

@@ -19,7 +19,7 @@ public sealed class CrmModule : IModule
         services.AddSingleton(configuration.GetSection(ClearbitOptions.SectionName).Get<ClearbitOptions>() ?? new ClearbitOptions());
         services.AddSingleton<ClearbitClient>();
         services.AddJobHandler<EnrichCompanyJob, EnrichCompanyHandler>();
-        PdfSetup.Apply(configuration);
+        services.AddSingleton(PdfOptions.Apply(configuration));
     }
 
     public void AddRoutes(IEndpointRouteBuilder app) => CrmRoutes.Map(app);
