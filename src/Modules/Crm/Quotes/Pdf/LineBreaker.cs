@@ -12,7 +12,7 @@ internal sealed class LineBreaker(Func<string, XFont, double> measure)
 {
     private readonly Dictionary<(XFont Font, int Rune), double> _widths = [];
 
-    public List<string> Wrap(string text, XFont font, double width, CancellationToken ct)
+    public List<string> Wrap(string text, XFont font, double width, RenderDeadline deadline)
     {
         var lines = new List<string>();
         var space = Width(new Rune(' '), font);
@@ -20,7 +20,7 @@ internal sealed class LineBreaker(Func<string, XFont, double> measure)
         Span<char> utf16 = stackalloc char[2];
         foreach (var paragraph in text.Replace("\r", string.Empty, StringComparison.Ordinal).Split('\n'))
         {
-            ct.ThrowIfCancellationRequested();
+            deadline.Check();
             line.Clear();
             var lineWidth = 0d;
             foreach (var word in paragraph.Split(' ', StringSplitOptions.RemoveEmptyEntries))

@@ -12,7 +12,7 @@ internal sealed record QuoteParty(string OrgName, string? ContactName, string? C
 /// descriptions wrap; an item taller than a page goes on over the next; the header repeats on each new
 /// page), the totals, the notes, and "page n of m". No line is drawn below <see cref="Bottom"/>.
 /// Every amount printed is one the database computed (crm.quote_lines / crm.quote_totals).
-/// Rendering stops with <see cref="OperationCanceledException"/> soon after the token is cancelled.
+/// Rendering stops within a line of its <see cref="RenderDeadline"/>.
 /// </summary>
 internal sealed class QuoteDocument : IDisposable
 {
@@ -33,23 +33,23 @@ internal sealed class QuoteDocument : IDisposable
     private readonly PdfDocument _document = new();
     private readonly Quote _quote;
     private readonly QuoteParty _party;
-    private readonly CancellationToken _ct;
+    private readonly RenderDeadline _deadline;
     private readonly LineBreaker _lines;
     private XGraphics _gfx = null!;
     private double _y;
 
-    private QuoteDocument(Quote quote, QuoteParty party, CancellationToken ct)
+    private QuoteDocument(Quote quote, QuoteParty party, RenderDeadline deadline)
     {
         _quote = quote;
         _party = party;
-        _ct = ct;
+        _deadline = deadline;
         _lines = new LineBreaker((text, font) => _gfx.MeasureString(text, font).Width);
     }
 
     /// <summary>The PDF, and how many pages it has.</summary>
-    public static (byte[] Pdf, int Pages) Render(Quote quote, QuoteParty party, CancellationToken ct)
+    public static (byte[] Pdf, int Pages) Render(Quote quote, QuoteParty party, RenderDeadline deadline)
     {
-        using var document = new QuoteDocument(quote, party, ct);
+        using var document = new QuoteDocument(quote, party, deadline);
         return document.Build();
     }
 
@@ -76,10 +76,11 @@ internal sealed class QuoteDocument : IDisposable
         _gfx.Dispose();
         DrawPageNumbers();
 
-        _ct.ThrowIfCancellationRequested();
+        _deadline.Check();
+        var pages = _document.PageCount;
         using var stream = new MemoryStream();
         _document.Save(stream, closeStream: false);
-        return (stream.ToArray(), _document.PageCount);
+        return (stream.ToArray(), pages);
     }
 
     private void NewPage()
@@ -95,7 +96,7 @@ internal sealed class QuoteDocument : IDisposable
     {
         _gfx.DrawString("QUOTE", _heading, XBrushes.Black, new XRect(Right - 200, _y - 4, 200, 24), XStringFormats.TopRight);
         var top = _y;
-        foreach (var part in _lines.Wrap(_party.OrgName, _org, Right - Left - 210, _ct))
+        foreach (var part in _lines.Wrap(_party.OrgName, _org, Right - Left - 210, _deadline))
         {
             _gfx.DrawString(part, _org, XBrushes.Black, new XRect(Left, _y, Right - Left - 210, 17), XStringFormats.TopLeft);
             _y += 17;
@@ -125,7 +126,7 @@ internal sealed class QuoteDocument : IDisposable
     private void Field(string label, string value)
     {
         Text(label + ":", _bold, Left, 90, XStringFormats.TopLeft);
-        foreach (var part in _lines.Wrap(value, _regular, Right - Left - 95, _ct))
+        foreach (var part in _lines.Wrap(value, _regular, Right - Left - 95, _deadline))
         {
             Text(part, _regular, Left + 95, Right - Left - 95, XStringFormats.TopLeft);
             _y += Line;
@@ -146,7 +147,7 @@ internal sealed class QuoteDocument : IDisposable
 
     private void DrawItem(QuoteLine line)
     {
-        var parts = _lines.Wrap(line.Description, _regular, DescriptionRight - Left - 6, _ct);
+        var parts = _lines.Wrap(line.Description, _regular, DescriptionRight - Left - 6, _deadline);
 
         // An item that fits on a page is kept on one; a taller one starts here and goes on over the next pages.
         var height = parts.Count * Line;
@@ -162,7 +163,7 @@ internal sealed class QuoteDocument : IDisposable
         Cell(Money(line.Total), TotalRight, _regular);
         foreach (var part in parts)
         {
-            _ct.ThrowIfCancellationRequested();
+            _deadline.Check();
             if (_y + Line > Bottom)
             {
                 NewTablePage();
@@ -213,7 +214,7 @@ internal sealed class QuoteDocument : IDisposable
             return;
         }
 
-        var lines = _lines.Wrap(_quote.Notes, _regular, Right - Left, _ct);
+        var lines = _lines.Wrap(_quote.Notes, _regular, Right - Left, _deadline);
         if (_y + (Line * 2) > Bottom)
         {
             NewPage();
@@ -223,7 +224,7 @@ internal sealed class QuoteDocument : IDisposable
         _y += Line + 2;
         foreach (var line in lines)
         {
-            _ct.ThrowIfCancellationRequested();
+            _deadline.Check();
             if (_y + Line > Bottom)
             {
                 NewPage();
@@ -239,6 +240,7 @@ internal sealed class QuoteDocument : IDisposable
         var count = _document.PageCount;
         for (var i = 0; i < count; i++)
         {
+            _deadline.Check();
             using var gfx = XGraphics.FromPdfPage(_document.Pages[i], XGraphicsPdfPageOptions.Append);
             gfx.DrawString(
                 $"{_quote.Reference} · page {i + 1} of {count}", _regular, XBrushes.Gray,

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
@@ -16,24 +15,22 @@ internal sealed partial class QuotePdfResult(Quote quote, QuoteParty party, Time
     public async Task ExecuteAsync(HttpContext httpContext)
     {
         var logger = httpContext.RequestServices.GetRequiredService<ILogger<QuotePdfResult>>();
-        var aborted = httpContext.RequestAborted;
-        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(aborted);
-        deadline.CancelAfter(timeout);
-        var started = Stopwatch.GetTimestamp();
+        var deadline = new RenderDeadline(timeout, httpContext.RequestAborted);
+        LogRendering(logger, quote.Reference, quote.Items.Count);
         byte[] pdf;
         try
         {
-            (pdf, var pages) = QuoteDocument.Render(quote, party, deadline.Token);
-            LogRendered(logger, quote.Reference, pages, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
-        }
-        catch (OperationCanceledException) when (aborted.IsCancellationRequested)
-        {
-            LogAbandoned(logger, quote.Reference, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
-            throw;
+            (pdf, var pages) = QuoteDocument.Render(quote, party, deadline);
+            LogRendered(logger, quote.Reference, pages, deadline.Elapsed.TotalMilliseconds);
         }
         catch (OperationCanceledException)
         {
-            LogTimedOut(logger, quote.Reference, Stopwatch.GetElapsedTime(started).TotalMilliseconds, timeout.TotalMilliseconds);
+            LogAbandoned(logger, quote.Reference, deadline.Elapsed.TotalMilliseconds);
+            throw;
+        }
+        catch (TimeoutException)
+        {
+            LogTimedOut(logger, quote.Reference, deadline.Elapsed.TotalMilliseconds, timeout.TotalMilliseconds);
             throw new AppException(
                 StatusCodes.Status503ServiceUnavailable, ErrorCodes.RenderTimeout, "The PDF took too long to render",
                 $"Quote {quote.Reference} could not be rendered within {timeout.TotalSeconds:0.###} s; try again later.");
@@ -41,6 +38,9 @@ internal sealed partial class QuotePdfResult(Quote quote, QuoteParty party, Time
 
         await TypedResults.File(pdf, "application/pdf", quote.Reference + ".pdf").ExecuteAsync(httpContext);
     }
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Quote PDF {Reference}: rendering {Items} items")]
+    private static partial void LogRendering(ILogger logger, string reference, int items);
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Quote PDF {Reference}: {Pages} pages rendered in {ElapsedMs:0.0} ms")]
     private static partial void LogRendered(ILogger logger, string reference, int pages, double elapsedMs);
