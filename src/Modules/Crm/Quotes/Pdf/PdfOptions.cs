@@ -13,7 +13,7 @@ internal sealed class PdfOptions
     public string FontDirectory { get; set; } = DejaVuFonts.DefaultDirectory;
 
     /// <summary>A render still running after this stops and the request answers 503 <c>render_timeout</c>.</summary>
-    public TimeSpan RenderTimeout { get; set; } = TimeSpan.FromSeconds(5);
+    public TimeSpan RenderTimeout { get; set; } = TimeSpan.FromSeconds(10);
 
     /// <summary>Reads the settings and installs the fonts (process-wide in PDFsharp; the first directory wins).</summary>
     public static PdfOptions Apply(IConfiguration configuration)
