@@ -20,7 +20,8 @@ namespace OpsDash.Tests.Crm.Quotes;
 public sealed class QuotePdfTests(QuotePdfTests.LoggedFactory factory, ITestOutputHelper output) : IClassFixture<QuotePdfTests.LoggedFactory>
 {
     // QuoteDocument's page: text above Bottom (780 pt from the top); the "page n of m" footer below it.
-    private const double Bottom = 780, FooterTop = 800;
+    // The description column ends 6 pt before the Qty column (at 280 pt).
+    private const double Bottom = 780, FooterTop = 800, DescriptionEnd = 274.5;
 
     // Longer than any pause between the handler's statements; far shorter than the render.
     private static readonly TimeSpan IdleFor = TimeSpan.FromMilliseconds(200);
@@ -81,6 +82,7 @@ public sealed class QuotePdfTests(QuotePdfTests.LoggedFactory factory, ITestOutp
                 Assert.True(header.YMin < fragments.Min(f => f.YMin), $"{where}: items above the table header");
                 var headerRow = content.Where(w => Math.Abs(w.YMin - header.YMin) < 1).OrderBy(w => w.XMin).Select(w => w.Text);
                 Assert.Equal(["Description", "Qty", "Unit", "price", "Disc.", "Tax", "Amount"], headerRow);
+                Assert.All(fragments, f => Assert.True(f.XMax <= DescriptionEnd, $"{where}: '{f.Text[..5]}…' runs to {f.XMax:0.0} pt, past its column"));
                 descriptions.AddRange(fragments.OrderBy(f => f.YMin).Select(f => f.Text));
             }
         }

@@ -34,7 +34,7 @@ internal sealed class QuoteDocument : IDisposable
     private readonly Quote _quote;
     private readonly QuoteParty _party;
     private readonly RenderDeadline _deadline;
-    private readonly LineBreaker _lines;
+    private readonly LineBreaker _lineBreaker;
     private XGraphics _gfx = null!;
     private double _y;
 
@@ -43,7 +43,7 @@ internal sealed class QuoteDocument : IDisposable
         _quote = quote;
         _party = party;
         _deadline = deadline;
-        _lines = new LineBreaker((text, font) => _gfx.MeasureString(text, font).Width);
+        _lineBreaker = new LineBreaker((text, font) => _gfx.MeasureString(text, font).Width);
     }
 
     /// <summary>The PDF, and how many pages it has.</summary>
@@ -96,7 +96,7 @@ internal sealed class QuoteDocument : IDisposable
     {
         _gfx.DrawString("QUOTE", _heading, XBrushes.Black, new XRect(Right - 200, _y - 4, 200, 24), XStringFormats.TopRight);
         var top = _y;
-        foreach (var part in _lines.Wrap(_party.OrgName, _org, Right - Left - 210, _deadline))
+        foreach (var part in _lineBreaker.Wrap(_party.OrgName, _org, Right - Left - 210, _deadline))
         {
             _gfx.DrawString(part, _org, XBrushes.Black, new XRect(Left, _y, Right - Left - 210, 17), XStringFormats.TopLeft);
             _y += 17;
@@ -126,7 +126,7 @@ internal sealed class QuoteDocument : IDisposable
     private void Field(string label, string value)
     {
         Text(label + ":", _bold, Left, 90, XStringFormats.TopLeft);
-        foreach (var part in _lines.Wrap(value, _regular, Right - Left - 95, _deadline))
+        foreach (var part in _lineBreaker.Wrap(value, _regular, Right - Left - 95, _deadline))
         {
             Text(part, _regular, Left + 95, Right - Left - 95, XStringFormats.TopLeft);
             _y += Line;
@@ -147,7 +147,7 @@ internal sealed class QuoteDocument : IDisposable
 
     private void DrawItem(QuoteLine line)
     {
-        var parts = _lines.Wrap(line.Description, _regular, DescriptionRight - Left - 6, _deadline);
+        var parts = _lineBreaker.Wrap(line.Description, _regular, DescriptionRight - Left - 6, _deadline);
 
         // An item that fits on a page is kept on one; a taller one starts here and goes on over the next pages.
         var height = parts.Count * Line;
@@ -214,7 +214,7 @@ internal sealed class QuoteDocument : IDisposable
             return;
         }
 
-        var lines = _lines.Wrap(_quote.Notes, _regular, Right - Left, _deadline);
+        var lines = _lineBreaker.Wrap(_quote.Notes, _regular, Right - Left, _deadline);
         if (_y + (Line * 2) > Bottom)
         {
             NewPage();
