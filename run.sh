@@ -4,8 +4,6 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 ./scripts/ensure-prerequisites.sh
-# Quote PDFs need a PDFsharp license (ADR 0014): a local run uses the AGPL unless one is given.
-export OPSDASH_Pdf__License="${OPSDASH_Pdf__License:-agpl}"
 # The Host runs as Production; without an SMTP host it refuses the .eml pickup directory unless told.
 # A local run on the embedded database (no OPSDASH_DATABASE_URL) tells it; a real database does not.
 if [ -z "${OPSDASH_DATABASE_URL:-}" ]; then

@@ -20,7 +20,7 @@ public sealed class CrmModule : IModule
         services.AddSingleton<ClearbitClient>();
         services.AddSingleton((configuration.GetSection(EnrichmentOptions.SectionName).Get<EnrichmentOptions>() ?? new EnrichmentOptions()).Checked());
         services.AddJobHandler<EnrichCompanyJob, EnrichCompanyHandler>();
-        PdfSetup.Apply(configuration);
+        services.AddSingleton(PdfOptions.Apply(configuration));
     }
 
     public void AddRoutes(IEndpointRouteBuilder app) => CrmRoutes.Map(app);

@@ -25,8 +25,6 @@ public class OpsDashFactory : WebApplicationFactory<Program>, IAsyncLifetime
         ["Jobs:Enabled"] = "false",
         // No scheduler either (tests/OpsDash.Tests/Jobs/ScheduleTests starts its own).
         ["Schedules:Enabled"] = "false",
-        // PDFsharp works only once a license is chosen (ADR 0014); tests run it under the AGPL.
-        ["Pdf:License"] = "agpl",
     };
 
     public string OwnerConnectionString { get; private set; } = string.Empty;

@@ -2,7 +2,10 @@ using OpsDash.Modules.Crm.Quotes.Pdf;
 
 namespace OpsDash.Modules.Crm.Quotes;
 
-/// <summary>exportQuoteToPdf (Pro): the quote as a PDF a customer can be sent, named after its number.</summary>
+/// <summary>
+/// exportQuoteToPdf (Pro): the quote as a PDF a customer can be sent, named after its number. The handler
+/// only reads; the PDF is rendered by <see cref="QuotePdfResult"/> once the transaction has ended.
+/// </summary>
 internal static class ExportQuotePdf
 {
     private sealed record PartyRow(string DealTitle, string? ContactName, string? CompanyName);
@@ -22,25 +25,17 @@ internal static class ExportQuotePdf
     public static void Map(IEndpointRouteBuilder org) =>
         org.MapGet("/quotes/{quoteId:guid}/pdf", HandleAsync)
             .RequireFeature("crm:quotes")
-            .ProducesError(StatusCodes.Status503ServiceUnavailable, ErrorCodes.ServiceUnavailable) // no Pdf:License
+            .ProducesError(StatusCodes.Status503ServiceUnavailable, ErrorCodes.RenderTimeout) // Pdf:RenderTimeout
             .Produces<string>(StatusCodes.Status200OK, "application/pdf")
             .WithName("ExportQuotePdf")
             .WithSummary("The quote as a PDF (Pro): org, number, dates, customer, items, totals and notes.");
 
-    private static async Task<FileContentHttpResult> HandleAsync(Guid quoteId, OrgContext org, DbSession db, CancellationToken ct)
+    private static async Task<QuotePdfResult> HandleAsync(Guid quoteId, OrgContext org, DbSession db, PdfOptions options, CancellationToken ct)
     {
-        if (!PdfSetup.IsLicensed)
-        {
-            throw new AppException(
-                StatusCodes.Status503ServiceUnavailable, ErrorCodes.ServiceUnavailable, "PDF export is not configured",
-                "This server has no PDF license set (Pdf:License); ask its operator.");
-        }
-
         var row = await db.QuerySingleOrDefaultAsync<QuoteFields.Row>(GetSql, new { OrgId = org.Id, Id = quoteId }, ct)
             ?? throw new NotFoundException("Quote not found.");
         var quote = (await QuoteFields.WithLinesAsync(db, org.Id, [row], ct))[0];
         var party = await db.QuerySingleAsync<PartyRow>(PartySql, new { OrgId = org.Id, quote.DealId }, ct);
-        var pdf = QuoteDocument.Render(quote, new QuoteParty(org.Current.Name, party.ContactName, party.CompanyName, party.DealTitle));
-        return TypedResults.File(pdf, "application/pdf", quote.Reference + ".pdf");
+        return new QuotePdfResult(quote, new QuoteParty(org.Current.Name, party.ContactName, party.CompanyName, party.DealTitle), options.RenderTimeout);
     }
 }

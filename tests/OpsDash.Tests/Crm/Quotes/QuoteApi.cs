@@ -1,5 +1,7 @@
 using System.Diagnostics;
+using System.Globalization;
 using System.Text.Json;
+using System.Text.RegularExpressions;
 
 namespace OpsDash.Tests.Crm.Quotes;
 
@@ -25,14 +27,47 @@ internal static class QuoteApi
         return await response.JsonAsync();
     }
 
+    /// <summary>The largest quote a Pro org may write: 200 items of 2,000 characters without a space, each starting "I001-" and so on.</summary>
+    public static object[] LargestItems() =>
+    [
+        .. Enumerable.Range(1, 200).Select(i => new
+        {
+            // Wide letters on even items (over 80 lines: taller than a page), narrow ones on odd items.
+            description = $"I{i:D3}-" + new string(i % 2 == 0 ? 'W' : 'l', 1995),
+            quantity = 1m,
+            unitPrice = 1.00m,
+        }),
+    ];
+
     /// <summary>The text of a PDF as poppler's pdftotext reads it (installed by scripts/ensure-prerequisites.sh).</summary>
-    public static async Task<string> PdfTextAsync(byte[] pdf)
+    public static Task<string> PdfTextAsync(byte[] pdf) => PdfToTextAsync(pdf, "-layout");
+
+    /// <summary>Every word of every page with its box in points from the page's top left, as <c>pdftotext -bbox</c> reads it.</summary>
+    public static async Task<List<PdfPage>> PdfPagesAsync(byte[] pdf)
+    {
+        var html = await PdfToTextAsync(pdf, "-bbox");
+        var pages = new List<PdfPage>();
+        foreach (var page in Regex.Split(html, "<page ").Skip(1))
+        {
+            var height = Number(Regex.Match(page, "height=\"([0-9.]+)\"").Groups[1].Value);
+            var words = Regex.Matches(page, "<word xMin=\"([0-9.]+)\" yMin=\"([0-9.]+)\" xMax=\"([0-9.]+)\" yMax=\"([0-9.]+)\">([^<]*)</word>")
+                .Select(m => new PdfWord(WebUtility.HtmlDecode(m.Groups[5].Value), Number(m.Groups[1].Value), Number(m.Groups[2].Value), Number(m.Groups[3].Value), Number(m.Groups[4].Value)))
+                .ToList();
+            pages.Add(new PdfPage(height, words));
+        }
+
+        return pages;
+    }
+
+    private static double Number(string value) => double.Parse(value, CultureInfo.InvariantCulture);
+
+    private static async Task<string> PdfToTextAsync(byte[] pdf, string option)
     {
         var file = Path.Combine(Path.GetTempPath(), $"quote-{Guid.NewGuid():N}.pdf");
         await File.WriteAllBytesAsync(file, pdf);
         try
         {
-            using var process = Process.Start(new ProcessStartInfo("pdftotext", ["-layout", file, "-"]) { RedirectStandardOutput = true, RedirectStandardError = true })!;
+            using var process = Process.Start(new ProcessStartInfo("pdftotext", [option, file, "-"]) { RedirectStandardOutput = true, RedirectStandardError = true })!;
             var text = await process.StandardOutput.ReadToEndAsync();
             await process.WaitForExitAsync();
             Assert.True(process.ExitCode == 0, await process.StandardError.ReadToEndAsync());
@@ -44,3 +79,7 @@ internal static class QuoteApi
         }
     }
 }
+
+internal sealed record PdfWord(string Text, double XMin, double YMin, double XMax, double YMax);
+
+internal sealed record PdfPage(double Height, List<PdfWord> Words);

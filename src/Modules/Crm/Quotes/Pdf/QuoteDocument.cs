@@ -9,12 +9,17 @@ internal sealed record QuoteParty(string OrgName, string? ContactName, string? C
 
 /// <summary>
 /// Lays a quote out on A4 pages: the org and quote number, dates and customer, the items table (long
-/// descriptions wrap; the header repeats on each new page), the totals, the notes, and "page n of m".
+/// descriptions wrap; an item taller than a page goes on over the next; the header repeats on each new
+/// page), the totals, the notes, and "page n of m". No line is drawn below <see cref="Bottom"/>.
 /// Every amount printed is one the database computed (crm.quote_lines / crm.quote_totals).
+/// Rendering stops within a line of its <see cref="RenderDeadline"/>.
 /// </summary>
 internal sealed class QuoteDocument : IDisposable
 {
     private const double Left = 48, Right = 547, Top = 56, Bottom = 780, Line = 13;
+
+    // Where items start on a page that begins with the table header (see DrawTableHeader).
+    private const double TableTop = Top + Line + 6;
 
     // Column right edges (the description column is left-aligned from Left to DescriptionRight).
     private const double DescriptionRight = 280, QtyRight = 328, PriceRight = 408, DiscountRight = 448, TaxRight = 484, TotalRight = Right;
@@ -28,18 +33,23 @@ internal sealed class QuoteDocument : IDisposable
     private readonly PdfDocument _document = new();
     private readonly Quote _quote;
     private readonly QuoteParty _party;
+    private readonly RenderDeadline _deadline;
+    private readonly LineBreaker _lineBreaker;
     private XGraphics _gfx = null!;
     private double _y;
 
-    private QuoteDocument(Quote quote, QuoteParty party)
+    private QuoteDocument(Quote quote, QuoteParty party, RenderDeadline deadline)
     {
         _quote = quote;
         _party = party;
+        _deadline = deadline;
+        _lineBreaker = new LineBreaker((text, font) => _gfx.MeasureString(text, font).Width);
     }
 
-    public static byte[] Render(Quote quote, QuoteParty party)
+    /// <summary>The PDF, and how many pages it has.</summary>
+    public static (byte[] Pdf, int Pages) Render(Quote quote, QuoteParty party, RenderDeadline deadline)
     {
-        using var document = new QuoteDocument(quote, party);
+        using var document = new QuoteDocument(quote, party, deadline);
         return document.Build();
     }
 
@@ -49,7 +59,7 @@ internal sealed class QuoteDocument : IDisposable
         _document.Dispose();
     }
 
-    private byte[] Build()
+    private (byte[] Pdf, int Pages) Build()
     {
         _document.Info.Title = $"Quote {_quote.Reference}";
         _document.Info.Author = _party.OrgName;
@@ -66,9 +76,11 @@ internal sealed class QuoteDocument : IDisposable
         _gfx.Dispose();
         DrawPageNumbers();
 
+        _deadline.Check();
+        var pages = _document.PageCount;
         using var stream = new MemoryStream();
         _document.Save(stream, closeStream: false);
-        return stream.ToArray();
+        return (stream.ToArray(), pages);
     }
 
     private void NewPage()
@@ -82,9 +94,15 @@ internal sealed class QuoteDocument : IDisposable
 
     private void DrawHeader()
     {
-        _gfx.DrawString(_party.OrgName, _org, XBrushes.Black, new XRect(Left, _y, 300, 20), XStringFormats.TopLeft);
         _gfx.DrawString("QUOTE", _heading, XBrushes.Black, new XRect(Right - 200, _y - 4, 200, 24), XStringFormats.TopRight);
-        _y += 26;
+        var top = _y;
+        foreach (var part in _lineBreaker.Wrap(_party.OrgName, _org, Right - Left - 210, _deadline))
+        {
+            _gfx.DrawString(part, _org, XBrushes.Black, new XRect(Left, _y, Right - Left - 210, 17), XStringFormats.TopLeft);
+            _y += 17;
+        }
+
+        _y = Math.Max(_y, top + 26);
         Text(_quote.Reference, _bold, Right - 200, 200, XStringFormats.TopRight);
         _y += Line * 2;
 
@@ -108,7 +126,7 @@ internal sealed class QuoteDocument : IDisposable
     private void Field(string label, string value)
     {
         Text(label + ":", _bold, Left, 90, XStringFormats.TopLeft);
-        foreach (var part in Wrap(value, _regular, Right - Left - 95))
+        foreach (var part in _lineBreaker.Wrap(value, _regular, Right - Left - 95, _deadline))
         {
             Text(part, _regular, Left + 95, Right - Left - 95, XStringFormats.TopLeft);
             _y += Line;
@@ -129,11 +147,13 @@ internal sealed class QuoteDocument : IDisposable
 
     private void DrawItem(QuoteLine line)
     {
-        var parts = Wrap(line.Description, _regular, DescriptionRight - Left - 6);
-        if (_y + (parts.Count * Line) > Bottom)
+        var parts = _lineBreaker.Wrap(line.Description, _regular, DescriptionRight - Left - 6, _deadline);
+
+        // An item that fits on a page is kept on one; a taller one starts here and goes on over the next pages.
+        var height = parts.Count * Line;
+        if (_y + Line > Bottom || (_y + height > Bottom && height <= Bottom - TableTop))
         {
-            NewPage();
-            DrawTableHeader();
+            NewTablePage();
         }
 
         Cell(line.Quantity.ToString("0.###", Invariant), QtyRight, _regular);
@@ -143,11 +163,23 @@ internal sealed class QuoteDocument : IDisposable
         Cell(Money(line.Total), TotalRight, _regular);
         foreach (var part in parts)
         {
+            _deadline.Check();
+            if (_y + Line > Bottom)
+            {
+                NewTablePage();
+            }
+
             Text(part, _regular, Left, DescriptionRight - Left, XStringFormats.TopLeft);
             _y += Line;
         }
 
         _y += 3;
+    }
+
+    private void NewTablePage()
+    {
+        NewPage();
+        DrawTableHeader();
     }
 
     private void DrawTotals()
@@ -182,7 +214,7 @@ internal sealed class QuoteDocument : IDisposable
             return;
         }
 
-        var lines = _quote.Notes.Split('\n').SelectMany(p => Wrap(p, _regular, Right - Left)).ToList();
+        var lines = _lineBreaker.Wrap(_quote.Notes, _regular, Right - Left, _deadline);
         if (_y + (Line * 2) > Bottom)
         {
             NewPage();
@@ -192,6 +224,7 @@ internal sealed class QuoteDocument : IDisposable
         _y += Line + 2;
         foreach (var line in lines)
         {
+            _deadline.Check();
             if (_y + Line > Bottom)
             {
                 NewPage();
@@ -207,6 +240,7 @@ internal sealed class QuoteDocument : IDisposable
         var count = _document.PageCount;
         for (var i = 0; i < count; i++)
         {
+            _deadline.Check();
             using var gfx = XGraphics.FromPdfPage(_document.Pages[i], XGraphicsPdfPageOptions.Append);
             gfx.DrawString(
                 $"{_quote.Reference} · page {i + 1} of {count}", _regular, XBrushes.Gray,
@@ -219,47 +253,6 @@ internal sealed class QuoteDocument : IDisposable
 
     private void Cell(string text, double right, XFont font) =>
         _gfx.DrawString(text, font, XBrushes.Black, new XRect(right - 120, _y, 120, Line), XStringFormats.TopRight);
-
-    // Greedy word wrap; a word wider than the column is cut where it overflows.
-    private List<string> Wrap(string text, XFont font, double width)
-    {
-        var lines = new List<string>();
-        foreach (var paragraph in text.Replace("\r", string.Empty, StringComparison.Ordinal).Split('\n'))
-        {
-            var current = string.Empty;
-            foreach (var word in paragraph.Split(' ', StringSplitOptions.RemoveEmptyEntries))
-            {
-                var candidate = current.Length == 0 ? word : current + " " + word;
-                if (_gfx.MeasureString(candidate, font).Width <= width)
-                {
-                    current = candidate;
-                    continue;
-                }
-
-                if (current.Length > 0)
-                {
-                    lines.Add(current);
-                }
-
-                current = word;
-                while (_gfx.MeasureString(current, font).Width > width && current.Length > 1)
-                {
-                    var cut = current.Length - 1;
-                    while (cut > 1 && _gfx.MeasureString(current[..cut], font).Width > width)
-                    {
-                        cut--;
-                    }
-
-                    lines.Add(current[..cut]);
-                    current = current[cut..];
-                }
-            }
-
-            lines.Add(current);
-        }
-
-        return lines;
-    }
 
     private static string Money(decimal value) => value.ToString("#,##0.00", Invariant);
 
