@@ -6,9 +6,10 @@ namespace OpsDash.SharedKernel.Database;
 /// Background work always names its context: the platform (<see cref="RunAsSystemAsync"/>) or one
 /// organization (<see cref="RunForOrgAsync"/>). Each run is one scope, one transaction, committed
 /// when the work returns and rolled back when it throws. Its connection is opsdash_jobs's, the only
-/// role that can be the system context (see db/scripts/0010_jobs_role.sql).
+/// role that can be the system context (see db/scripts/0010_jobs_role.sql). Internal: only the kernel's job
+/// worker and the Host's schedules start background work; a module gets its context from the job it runs.
 /// </summary>
-public static class BackgroundWork
+internal static class BackgroundWork
 {
     public static Task RunAsSystemAsync(this IServiceScopeFactory scopes, Func<IServiceProvider, Task> work, CancellationToken ct = default) =>
         RunAsync(scopes, orgId: null, work, ct);

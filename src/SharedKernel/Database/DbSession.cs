@@ -32,6 +32,8 @@ public sealed class DbSession : IAsyncDisposable
           from organizations.enter_request(@UserId, @System, @TokenUser, @Stamp, @SessionId, @Slug)
         """;
 
+    private const string EnterPersonalOrgSql = "select organizations.enter_personal_org()";
+
     private const string EnterOrgSql = """
         select id, slug, name, type, billing_owner_user_id, role
           from organizations.enter_org(@Slug)
@@ -223,6 +225,22 @@ public sealed class DbSession : IAsyncDisposable
 
     /// <summary>Ends the unit of work after its commit or rollback; any later database work throws.</summary>
     internal void EndUnitOfWork() => _state = UnitOfWorkState.Ended;
+
+    /// <summary>
+    /// Acts in the caller's own personal organization for the rest of this unit of work, as account-level
+    /// events are recorded there (<c>organizations.enter_personal_org</c>: the org comes from the caller's user
+    /// id, never from the code). Null when the caller has none. Modules cannot name an org themselves.
+    /// </summary>
+    public async Task<Guid?> EnterPersonalOrgAsync(CancellationToken ct = default)
+    {
+        var org = await QuerySingleAsync<Guid?>(EnterPersonalOrgSql, ct: ct);
+        if (org is { } id)
+        {
+            _context.RecordOrgApplied(id);
+        }
+
+        return org;
+    }
 
     /// <summary>
     /// <c>organizations.enter_org</c>: resolves the slug among the caller's memberships and makes it the

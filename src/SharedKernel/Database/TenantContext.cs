@@ -29,7 +29,8 @@ public sealed class TenantContext
         return RaiseChangedAsync();
     }
 
-    public Task SetOrgAsync(Guid orgId)
+    /// <summary>The kernel's alone (tests too): modules enter an org by slug (the org group) or their personal org (<see cref="DbSession.EnterPersonalOrgAsync"/>).</summary>
+    internal Task SetOrgAsync(Guid orgId)
     {
         OrgId = orgId;
         return RaiseChangedAsync();

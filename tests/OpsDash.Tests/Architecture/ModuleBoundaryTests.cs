@@ -1,4 +1,5 @@
 using System.Reflection;
+using OpsDash.SharedKernel.Database;
 using OpsDash.SharedKernel.Events;
 using static OpsDash.Tests.Architecture.ModuleBoundaries;
 
@@ -62,6 +63,22 @@ public sealed class ModuleBoundaryTests
             .Distinct();
 
         Assert.Empty(violations);
+    }
+
+    [Fact]
+    public void Modules_can_neither_start_background_work_nor_name_the_transactions_org()
+    {
+        var kernel = typeof(TenantContext).Assembly;
+
+        // Background work (the system context, or any org's) is the job worker's and the schedules'; an org for
+        // the transaction comes from the org group's slug or DbSession.EnterPersonalOrgAsync, never from a module.
+        Assert.False(kernel.GetType("OpsDash.SharedKernel.Database.BackgroundWork", throwOnError: true)!.IsPublic);
+        Assert.True(typeof(TenantContext).GetMethod(nameof(TenantContext.SetOrgAsync), BindingFlags.Instance | BindingFlags.NonPublic)!.IsAssembly);
+        Assert.True(typeof(TenantContext).GetMethod("EnterJob", BindingFlags.Instance | BindingFlags.NonPublic)!.IsAssembly);
+        // Only the Host and the tests see the kernel's internals.
+        Assert.Equal(
+            ["OpsDash.Host", "OpsDash.Tests"],
+            kernel.GetCustomAttributes<System.Runtime.CompilerServices.InternalsVisibleToAttribute>().Select(a => a.AssemblyName).Order(StringComparer.Ordinal));
     }
 
     [Fact]

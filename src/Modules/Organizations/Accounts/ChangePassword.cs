@@ -35,11 +35,6 @@ internal static class ChangePassword
     // New hash, security stamp bumped (every access token ends), every refresh token revoked, recorded.
     private const string SetPasswordSql = "select auth.set_password(@PasswordHash, @Ip, @UserAgent)";
 
-    private const string PersonalOrgSql = """
-        select o.id from organizations.organizations o
-         where o.billing_owner_user_id = @UserId and o.type = 'personal'
-        """;
-
     public static void Map(IEndpointRouteBuilder me) =>
         me.MapPost("/password", HandleAsync)
             .Validate<Request>()
@@ -68,7 +63,7 @@ internal static class ChangePassword
             SetPasswordSql, new { PasswordHash = passwords.Hash(request.NewPassword), client.Ip, client.UserAgent }, ct);
 
         // Account-level events are recorded in the personal org, the one workspace every user owns.
-        await tenant.SetOrgAsync(await db.QuerySingleAsync<Guid>(PersonalOrgSql, new { UserId = userId }, ct));
+        _ = await db.EnterPersonalOrgAsync(ct) ?? throw new InvalidOperationException("Every user has a personal organization.");
         await audit.WriteAsync("user.password_changed", "user", userId, ct: ct);
 
         return TypedResults.Ok(await tokens.StartSessionAsync(userId, email, stamp, ct));
