@@ -107,14 +107,14 @@ begin
     if v_count >= v_policy.org_daily_invitations then
         raise exception 'This organization has sent % invitations in the last 24 hours, the most it may; try again later.', v_count
             using errcode = 'OD429',
-                  hint = 'invitation_quota;' || greatest(1, ceil(extract(epoch from v_oldest + interval '1 day' - now())))::bigint;
+                  hint = 'invitation_quota;' || least(86400, greatest(1, ceil(extract(epoch from v_oldest + interval '1 day' - now()))))::bigint;
     end if;
     select count(*), min(l.created_at) into v_count, v_oldest
       from members.invitation_log l where l.invited_by = v_caller and l.created_at > now() - interval '1 day';
     if v_count >= v_policy.inviter_daily_invitations then
         raise exception 'You have sent % invitations in the last 24 hours, the most you may; try again later.', v_count
             using errcode = 'OD429',
-                  hint = 'invitation_quota;' || greatest(1, ceil(extract(epoch from v_oldest + interval '1 day' - now())))::bigint;
+                  hint = 'invitation_quota;' || least(86400, greatest(1, ceil(extract(epoch from v_oldest + interval '1 day' - now()))))::bigint;
     end if;
 
     if exists (select 1 from members.org_members m join auth.users u on u.id = m.user_id

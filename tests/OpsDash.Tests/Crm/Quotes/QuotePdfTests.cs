@@ -113,21 +113,28 @@ public sealed class QuotePdfTests(QuotePdfTests.LoggedFactory factory, ITestOutp
             Assert.Equal(1, await IdleInTransactionAsync(watcher));
         }
 
-        var request = user.Client.GetAsync(url);
+        // Renders until the watch has seen enough of them: a quick machine renders the largest quote in a few hundred ms.
         var samples = 0;
         var seen = 0;
-        while (!request.IsCompleted)
+        var renderedMs = 0.0;
+        for (var renders = 0; renders < 20 && (samples < 20 || renderedMs < 500); renders++)
         {
-            seen += await IdleInTransactionAsync(watcher);
-            samples++;
-            await Task.Delay(10);
+            factory.Logs.Lines.Clear();
+            var request = user.Client.GetAsync(url);
+            while (!request.IsCompleted)
+            {
+                seen += await IdleInTransactionAsync(watcher);
+                samples++;
+                await Task.Delay(10);
+            }
+
+            Assert.Equal(HttpStatusCode.OK, (await request).StatusCode);
+            var rendered = Assert.Single(factory.PdfLog("Q-00001"), l => l.Contains("pages rendered", StringComparison.Ordinal));
+            renderedMs += double.Parse(Regex.Match(rendered, "rendered in ([0-9.]+) ms").Groups[1].Value, CultureInfo.InvariantCulture);
         }
 
-        Assert.Equal(HttpStatusCode.OK, (await request).StatusCode);
         Assert.True(seen == 0, $"{seen} of {samples} samples saw the app's session idle in its transaction for over {IdleFor.TotalMilliseconds} ms");
-        var rendered = Assert.Single(factory.PdfLog("Q-00001"), l => l.Contains("pages rendered", StringComparison.Ordinal));
-        var ms = double.Parse(Regex.Match(rendered, "rendered in ([0-9.]+) ms").Groups[1].Value, CultureInfo.InvariantCulture);
-        Assert.True(ms >= 500 && samples >= 20, $"too quick to watch: {samples} samples over a render of {ms} ms");
+        Assert.True(renderedMs >= 500 && samples >= 20, $"too quick to watch: {samples} samples over renders of {renderedMs} ms");
     }
 
     [Fact]
