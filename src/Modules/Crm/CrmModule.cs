@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using OpsDash.Modules.Crm.Companies.Enrichment;
+using OpsDash.Modules.Crm.Contacts.Transfers;
 using OpsDash.Modules.Crm.Contracts;
 using OpsDash.Modules.Crm.Quotes.Pdf;
 using OpsDash.SharedKernel.Jobs;
@@ -16,6 +17,8 @@ public sealed class CrmModule : IModule
         services.AddValidatorsFromAssemblyOf<CrmModule>();
         services.AddScoped<ICrmDirectory, CrmDirectory>();
         services.AddScoped<ICrmActions, CrmActions>();
+        services.AddSingleton(CsvTransferSettings.From(configuration));
+        services.AddScoped<CsvTransfers>();
         services.AddSingleton(configuration.GetSection(ClearbitOptions.SectionName).Get<ClearbitOptions>() ?? new ClearbitOptions());
         services.AddSingleton<ClearbitClient>();
         services.AddSingleton((configuration.GetSection(EnrichmentOptions.SectionName).Get<EnrichmentOptions>() ?? new EnrichmentOptions()).Checked());

@@ -1,5 +1,4 @@
 using System.Data;
-using System.Runtime.CompilerServices;
 using Dapper;
 using Npgsql;
 using OpsDash.SharedKernel.Errors;
@@ -14,6 +13,9 @@ namespace OpsDash.SharedKernel.Database;
 /// query can never open a second transaction that nobody commits.
 /// The tenant context is applied in the same round trip as BEGIN (Npgsql sends a lazy BEGIN
 /// together with the next command).
+/// A handler that waits on its client (a CSV upload or download, ADR 0018) commits with
+/// <see cref="CommitAsync"/> before it waits: the connection goes back to the pool, and the next
+/// statement takes one again in a new transaction (context applied, session checked again).
 /// </summary>
 public sealed class DbSession : IAsyncDisposable
 {
@@ -46,6 +48,7 @@ public sealed class DbSession : IAsyncDisposable
     private NpgsqlTransaction? _transaction;
     private UnitOfWorkState _state;
     private bool _failed;
+    private IsolationLevel _isolation = IsolationLevel.ReadCommitted;
 
     internal DbSession(AppDataSource dataSource, JobsDataSource jobs, TenantContext context)
     {
@@ -83,34 +86,31 @@ public sealed class DbSession : IAsyncDisposable
         RunAsync(c => c.ExecuteScalarAsync<T>(Command(sql, param, ct)), ct);
 
     /// <summary>
-    /// Rows one at a time as the server sends them, in this unit of work's transaction: for a response
-    /// streamed while the handler runs (an export), never held whole in memory. Enumerate it to the end
-    /// before the next statement; the connection is busy until then.
+    /// Runs <paramref name="read"/> in a REPEATABLE READ transaction of its own, committed when it returns (rolled
+    /// back when it throws): every statement it sends sees the one snapshot taken by the first, however many there
+    /// are (the short pages of an export). Nothing stays open afterwards. Commit the open transaction first.
     /// </summary>
-    public async IAsyncEnumerable<T> StreamAsync<T>(string sql, object? param = null, [EnumeratorCancellation] CancellationToken ct = default)
+    public async Task ReadSnapshotAsync(Func<Task> read, CancellationToken ct = default)
     {
-        var connection = await ConnectionAsync(ct);
-        RoundTrips++;
-        await using var rows = connection.QueryUnbufferedAsync<T>(sql, param, _transaction).WithCancellation(ct).GetAsyncEnumerator();
-        while (true)
+        if (_transaction is not null)
         {
-            bool more;
-            try
-            {
-                more = await rows.MoveNextAsync();
-            }
-            catch (PostgresException)
-            {
-                _failed = true;
-                throw;
-            }
+            throw new InvalidOperationException("A snapshot read runs in a transaction of its own: commit the open one first.");
+        }
 
-            if (!more)
-            {
-                yield break;
-            }
-
-            yield return rows.Current;
+        _isolation = IsolationLevel.RepeatableRead;
+        try
+        {
+            await read();
+            await CommitAsync(ct);
+        }
+        catch
+        {
+            await RollbackAsync(CancellationToken.None);
+            throw;
+        }
+        finally
+        {
+            _isolation = IsolationLevel.ReadCommitted;
         }
     }
 
@@ -319,7 +319,7 @@ public sealed class DbSession : IAsyncDisposable
 
         // A job's unit of work runs as opsdash_jobs, the only role whose app.system = on counts in SQL.
         _connection = _context.IsSystem ? await _jobs.Source.OpenConnectionAsync(ct) : await _dataSource.OpenConnectionAsync(ct);
-        _transaction = await _connection.BeginTransactionAsync(IsolationLevel.ReadCommitted, ct);
+        _transaction = await _connection.BeginTransactionAsync(_isolation, ct);
     }
 
     private CommandDefinition Command(string sql, object? param, CancellationToken ct) =>

@@ -16,4 +16,5 @@ public static class ErrorCodes
     public const string InternalError = "internal_error";
     public const string ServiceUnavailable = "service_unavailable";
     public const string RenderTimeout = "render_timeout";
+    public const string StatementTimeout = "statement_timeout";
 }

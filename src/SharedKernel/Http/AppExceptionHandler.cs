@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.Json;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Http;
@@ -87,6 +88,16 @@ internal sealed class AppExceptionHandler(IProblemDetailsService problems, ILogg
             : WithError(new ProblemDetails { Status = 409, Title = "Conflict", Detail = "A record with the same unique value already exists." }, ErrorCodes.Conflict),
         PostgresErrorCodes.SerializationFailure or PostgresErrorCodes.DeadlockDetected =>
             WithError(new ProblemDetails { Status = 409, Title = "Conflict", Detail = "A concurrent change got there first; retry." }, ErrorCodes.Conflict),
+        // The app role's statement_timeout (0010) ended a statement: a slow query or a lock held too long,
+        // not a bug in the request. The transaction was rolled back; the client may retry.
+        PostgresErrorCodes.QueryCanceled => WithError(
+            new ProblemDetails
+            {
+                Status = 503,
+                Title = "Statement timeout",
+                Detail = "The database did not finish this request in time, and nothing it changed was kept. Retry later, or narrow the request.",
+            },
+            ErrorCodes.StatementTimeout),
         PostgresErrorCodes.InsufficientPrivilege =>
             WithError(new ProblemDetails { Status = 403, Title = "Forbidden" }, ErrorCodes.Forbidden),
         PostgresErrorCodes.CheckViolation or PostgresErrorCodes.NotNullViolation or PostgresErrorCodes.StringDataRightTruncation =>

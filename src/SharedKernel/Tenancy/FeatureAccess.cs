@@ -35,14 +35,19 @@ public sealed class FeatureAccess(DbSession db, TenantContext tenant)
     /// and throws <see cref="LimitReachedException"/> when adding <paramref name="adding"/> would pass the plan's cap.
     /// Call it in the same transaction as the insert it guards.
     /// </summary>
-    public async Task CheckUsageLimitAsync(string featureKey, Func<Task<long>> countCurrent, long adding = 1, CancellationToken ct = default)
+    public async Task CheckUsageLimitAsync(string featureKey, Func<Task<long>> countCurrent, long adding = 1, CancellationToken ct = default) =>
+        (await LockUsageAsync(featureKey, countCurrent, ct)).Check(adding);
+
+    /// <summary>
+    /// The lock and the count of <see cref="CheckUsageLimitAsync"/>, for a write that learns how many it adds as it
+    /// goes (an import): check the running total with <see cref="UsageBudget.Check"/> before each part, and stop at the
+    /// first refusal. Same transaction as the writes.
+    /// </summary>
+    public async Task<UsageBudget> LockUsageAsync(string featureKey, Func<Task<long>> countCurrent, CancellationToken ct = default)
     {
         _ = tenant.OrgId ?? throw new InvalidOperationException("Usage limits need an org context.");
         var status = Require(featureKey, await LoadAsync(AccessLockedSql, featureKey, ct));
-        if (status.LimitValue is { } limit && await countCurrent() + adding > limit)
-        {
-            throw new LimitReachedException(featureKey, limit);
-        }
+        return new UsageBudget(featureKey, status.LimitValue, status.LimitValue is null ? 0 : await countCurrent());
     }
 
     private async Task<FeatureStatus> LoadAsync(string sql, string featureKey, CancellationToken ct) =>
@@ -72,6 +77,19 @@ public sealed class FeatureAccess(DbSession db, TenantContext tenant)
             await context.HttpContext.RequestServices.GetRequiredService<FeatureAccess>().RequireAsync(featureKey, context.HttpContext.RequestAborted);
             return await next(context);
         };
+}
+
+/// <summary>What the plan caps a feature at (null: no cap) and how much of it the org used when the lock was taken.</summary>
+public sealed record UsageBudget(string FeatureKey, long? Limit, long Used)
+{
+    /// <summary>Throws <see cref="LimitReachedException"/> when adding <paramref name="adding"/> would pass the cap.</summary>
+    public void Check(long adding)
+    {
+        if (Limit is { } limit && Used + adding > limit)
+        {
+            throw new LimitReachedException(FeatureKey, limit);
+        }
+    }
 }
 
 /// <summary>Plan and flag state of one feature in the current org. <c>MemberRole</c> is null in a background job.</summary>

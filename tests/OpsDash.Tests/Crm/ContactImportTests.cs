@@ -128,6 +128,25 @@ public sealed class ContactImportTests(ContactImportFactory factory) : IClassFix
     }
 
     [Fact]
+    public async Task A_repeated_email_is_refused_after_its_first_row_and_counts_once_against_the_cap()
+    {
+        var set = await factory.CreateOrgWithRolesAsync("pro"); // pro: 10,000 contacts
+        await factory.SeedContactsAsync(set.Org.Id, 9_998);
+
+        var response = await ImportAsync(set.Member, set.Org.Slug, "first name,email\nAda,ada@example.com\nAda Again,ADA@example.com\nBob,\nAda Third,ada@example.com\n", "?mode=valid");
+
+        Assert.True(response.StatusCode == HttpStatusCode.OK, await response.Content.ReadAsStringAsync());
+        var body = await response.JsonAsync();
+        Assert.Equal((2, 0, 2), (body.GetProperty("created").GetInt32(), body.GetProperty("unchanged").GetInt32(), body.GetProperty("skipped").GetInt32()));
+        Assert.Equal(
+            [(3, "The same email is on row 2."), (5, "The same email is on row 2.")],
+            body.GetProperty("errors").EnumerateArray().Select(e => (e.GetProperty("row").GetInt32(), e.GetProperty("message").GetString())));
+        Assert.Equal("Ada", await factory.ScalarAsync<string>("select first_name from crm.contacts where org_id = @Id and email = 'ada@example.com'", new { set.Org.Id }));
+        Assert.Equal(10_000, await factory.LiveContactsAsync(set.Org.Id));
+        Assert.Equal(0, await factory.ScalarAsync<long>("select count(*) from crm.contact_import_rows"));
+    }
+
+    [Fact]
     public async Task Import_is_pro_only_and_refused_to_viewers()
     {
         var free = await factory.CreateOrgWithRolesAsync();

@@ -133,6 +133,7 @@ public sealed class OpenApiDocumentTests(OpsDashFactory factory) : IClassFixture
             Lists(413, ErrorCodes.PayloadTooLarge, when: endpoint.BodyType is not null);
             Lists(415, ErrorCodes.UnsupportedMediaType, when: endpoint.BodyType is not null);
             Lists(429, ErrorCodes.RateLimited, when: true);
+            Lists(503, ErrorCodes.StatementTimeout, when: true);
         }
     }
 

@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.AspNetCore.Routing.Patterns;
 using Microsoft.Extensions.Options;
 using Microsoft.OpenApi;
+using OpsDash.SharedKernel.Database;
 using OpsDash.SharedKernel.Errors;
 
 namespace OpsDash.Host.Setup.OpenApi;
@@ -58,6 +59,12 @@ internal sealed class OperationConventions(IOptions<AuthorizationOptions> author
         if (metadata.OfType<EnableRateLimitingAttribute>().Any())
         {
             errors.Add(StatusCodes.Status429TooManyRequests, ErrorCodes.RateLimited);
+        }
+
+        // Any statement of a unit of work may run into the app role's statement_timeout (AppExceptionHandler).
+        if (metadata.OfType<UnitOfWorkMetadata>().Any())
+        {
+            errors.Add(StatusCodes.Status503ServiceUnavailable, ErrorCodes.StatementTimeout);
         }
 
         errors.WriteTo(operation, context.Document!, DocumentPath(route));

@@ -82,7 +82,7 @@ internal static class ListContacts
         ["updated.desc"] = ("\n   and (c.updated_at, c.id) < (@AfterTime, @AfterId)", "\n order by c.updated_at desc, c.id desc"),
     };
 
-    /// <summary>The statement for a filter, its sort, whether a cursor continues it and how many rows it fetches (null: all, the export).</summary>
+    /// <summary>The statement for a filter, its sort, whether a cursor continues it and how many rows it fetches (null: no limit clause).</summary>
     internal static string SqlFor(IContactFilter filter, bool afterCursor, int? take)
     {
         var sort = Sorts[ContactFilter.CursorSort(filter)];
@@ -108,22 +108,21 @@ internal static class ListContacts
     private static async Task<Ok<Page>> HandleAsync([AsParameters] Query query, OrgContext org, DbSession db, CancellationToken ct)
     {
         var limit = KeysetPaging.Limit(query.Limit);
-        var sort = ContactFilter.SortOf(query);
-        var cursorSort = ContactFilter.CursorSort(query);
-        var after = SortCursor.Decode(query.Cursor, cursorSort, sort != "name");
+        var after = SortCursor.Decode(query.Cursor, ContactFilter.CursorSort(query), ContactFilter.SortOf(query) != "name");
         var rows = (await db.QueryAsync<Row>(SqlFor(query, after is not null, limit + 1), ContactFilter.Parameters(query, org.Id, after), ct)).ToList();
 
         var items = rows.Take(limit).Select(r => r.Contact).ToList();
-        string? next = null;
-        if (rows.Count > limit)
-        {
-            var last = rows[limit - 1];
-            next = new SortCursor(
-                cursorSort, last.Id,
-                sort == "name" ? last.SortName : null,
-                sort switch { "created" => last.CreatedAt, "updated" => last.UpdatedAt, _ => null }).Encode();
-        }
-
+        var next = rows.Count > limit ? CursorAfter(query, rows[limit - 1]).Encode() : null;
         return TypedResults.Ok(new Page(items, next));
+    }
+
+    /// <summary>The cursor that continues the list (or the export) after <paramref name="last"/>.</summary>
+    internal static SortCursor CursorAfter(IContactFilter filter, Row last)
+    {
+        var sort = ContactFilter.SortOf(filter);
+        return new SortCursor(
+            ContactFilter.CursorSort(filter), last.Id,
+            sort == "name" ? last.SortName : null,
+            sort switch { "created" => last.CreatedAt, "updated" => last.UpdatedAt, _ => null });
     }
 }

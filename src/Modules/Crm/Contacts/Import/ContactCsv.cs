@@ -13,7 +13,8 @@ public sealed record ContactCsvError(int Row, string Field, string Message);
 /// Reads an import's CSV as a stream (never whole in memory), one record at a time, and checks each
 /// row against what crm.contacts accepts (the same rules as <see cref="ContactFieldsValidator"/>), so a
 /// refusal names its row. Columns map to fields by the request's mapping or by recognised headers;
-/// other columns are ignored.
+/// other columns are ignored. A row repeating an earlier row's email is found in SQL once staged
+/// (<see cref="ContactImportStaging"/>), so nothing here grows with the file.
 /// </summary>
 internal sealed class ContactCsv : IDisposable
 {
@@ -31,7 +32,6 @@ internal sealed class ContactCsv : IDisposable
 
     private readonly CsvReader _csv;
     private readonly Dictionary<string, int> _columns = [];
-    private readonly Dictionary<string, int> _emails = new(StringComparer.Ordinal);
 
     // Comma-separated (not detected: a name with a ';' must not switch the separator); bad quoting throws
     // (CsvFormatException, with its record number) instead of guessing.
@@ -123,16 +123,9 @@ internal sealed class ContactCsv : IDisposable
         var phone = Cell("phone", 50);
         var title = Cell("title", 200);
         var tags = Tags(Cell("tags", 20 * 51), Fail);
-        if (email is not null)
+        if (email is not null && !ContactFields.IsStoredEmail(email))
         {
-            if (!ContactFields.IsStoredEmail(email))
-            {
-                Fail("email", "Email must look like name@example.com, without spaces.");
-            }
-            else if (!_emails.TryAdd(email, row))
-            {
-                Fail("email", $"The same email is on row {_emails[email]}.");
-            }
+            Fail("email", "Email must look like name@example.com, without spaces.");
         }
 
         return errors is null
