@@ -27,7 +27,7 @@ internal sealed class AppExceptionHandler(IProblemDetailsService problems, ILogg
         httpContext.Response.StatusCode = problem.Status ?? 500;
         if (problem.Status == StatusCodes.Status429TooManyRequests && problem.Extensions.TryGetValue("retryAfter", out var retryAfter))
         {
-            httpContext.Response.Headers.RetryAfter = Convert.ToString(retryAfter, System.Globalization.CultureInfo.InvariantCulture);
+            httpContext.Response.Headers.RetryAfter = Convert.ToString(retryAfter, CultureInfo.InvariantCulture);
         }
 
         return await problems.TryWriteAsync(new ProblemDetailsContext
