@@ -125,6 +125,28 @@ public sealed class ContactTransferTests(ContactTransferFactory factory) : IClas
     }
 
     [Fact]
+    public async Task An_upload_or_an_export_past_its_byte_cap_is_refused_and_leaves_nothing_behind()
+    {
+        var set = await factory.CreateOrgWithRolesAsync("pro");
+        await factory.SeedContactsAsync(set.Org.Id, 100);
+        await using var host = factory.StartSecondHost(("Crm:Import:MaxBodyBytes", "1000"), ("Crm:Export:MaxBytes", "1000"));
+        await host.InitializeAsync();
+
+        // Sent in parts without a Content-Length, so only counting the bytes as they arrive can refuse it.
+        var parts = Enumerable.Range(0, 3).Select(p => string.Concat(Enumerable.Range(p * 20, 20).Select(i => $"Big{i},big{i}@example.com\n"))).ToList();
+        parts[0] = CsvHeader + parts[0];
+        await (await host.ClientFor(set.Member).PostAsync(ImportUrl(set.Org.Slug), new SlowCsvContent(parts, TimeSpan.Zero)))
+            .AssertProblemAsync(HttpStatusCode.RequestEntityTooLarge, "payload_too_large");
+        var problem = await (await host.ClientFor(set.Viewer).GetAsync($"{CrmApi.Contacts(set.Org.Slug)}/export"))
+            .AssertProblemAsync(HttpStatusCode.BadRequest, "validation_error");
+
+        Assert.True(problem.GetProperty("errors").TryGetProperty("export", out _));
+        Assert.Equal(100, await factory.LiveContactsAsync(set.Org.Id));
+        Assert.Empty(factory.SpoolFiles());
+        Assert.Equal(0, await TransfersAsync(set.Org.Id));
+    }
+
+    [Fact]
     public async Task A_statement_timeout_is_a_503_statement_timeout_that_keeps_nothing()
     {
         var set = await factory.CreateOrgWithRolesAsync("pro");
