@@ -31,18 +31,18 @@ dotnet "$HOST_DLL" seed --org "$SLUG" --contacts "$CONTACTS" --companies $(( CON
     || { cat "$WORK/seed.log"; exit 1; }
 rss() { echo "$(( $(awk "/$1/ {print \$2}" /proc/$HOST_PID/status) / 1024 ))"; }
 
-# "status seconds bytes lines" of an export read at the given curl rate (0: full speed).
+# "status seconds first-byte-seconds bytes lines" of an export read at the given curl rate (0: full speed).
 export_at() {
     local limit=() out
     [ "$1" != 0 ] && limit=(--limit-rate "$1")
-    out="$(curl -s "${limit[@]}" -o "$WORK/export.csv" -w '%{http_code} %{time_total} %{size_download}' "${AUTH[@]}" \
+    out="$(curl -s "${limit[@]}" -o "$WORK/export.csv" -w '%{http_code} %{time_total} %{time_starttransfer} %{size_download}' "${AUTH[@]}" \
         "$BASE/api/v1/orgs/$SLUG/contacts/export" || true)"
     echo "$out $(wc -l <"$WORK/export.csv")"
 }
-read -r code s bytes lines <<<"$(export_at 0)"
-echo "export, full speed: $code, $lines lines ($(( bytes / 1048576 )) MiB) in $s s; Host peak RSS $(rss VmHWM) MiB"
-read -r code s bytes lines <<<"$(export_at "$RATE")"
-echo "export at $RATE/s: $code, $lines of $(( CONTACTS + 1 )) lines ($(( bytes / 1048576 )) MiB) in $s s; Host peak RSS $(rss VmHWM) MiB"
+read -r code s first bytes lines <<<"$(export_at 0)"
+echo "export, full speed: $code, $lines lines ($(( bytes / 1048576 )) MiB) in $s s (first byte after $first s); Host peak RSS $(rss VmHWM) MiB"
+read -r code s first bytes lines <<<"$(export_at "$RATE")"
+echo "export at $RATE/s: $code, $lines of $(( CONTACTS + 1 )) lines ($(( bytes / 1048576 )) MiB) in $s s (first byte after $first s); Host peak RSS $(rss VmHWM) MiB"
 
 python3 - "$IMPORT_ROWS" >"$WORK/import.csv" <<'PY'
 import sys

@@ -54,7 +54,11 @@ public sealed class ContactTransferTests(ContactTransferFactory factory) : IClas
         parts[0] = CsvHeader + parts[0];
 
         var clock = Stopwatch.StartNew();
-        var response = await factory.StreamingClientFor(set.Member).PostAsync(ImportUrl(set.Org.Slug), new SlowCsvContent(parts, TimeSpan.FromMilliseconds(250)));
+        var upload = factory.StreamingClientFor(set.Member).PostAsync(ImportUrl(set.Org.Slug), new SlowCsvContent(parts, TimeSpan.FromMilliseconds(250)));
+        await WaitUntilAsync(async () => await TransfersAsync(set.Org.Id) == 1);
+        await Task.Delay(TimeSpan.FromSeconds(1));
+        Assert.Equal(0, await BusyAppSessionsAsync()); // mid-upload: no statement, no open transaction
+        var response = await upload;
 
         Assert.True(response.StatusCode == HttpStatusCode.OK, await response.Content.ReadAsStringAsync());
         Assert.True(clock.Elapsed > TimeSpan.FromSeconds(4.5), $"the upload took {clock.Elapsed}");
@@ -96,7 +100,7 @@ public sealed class ContactTransferTests(ContactTransferFactory factory) : IClas
         Assert.Equal("crm:contacts", problem.GetProperty("feature").GetString());
         Assert.Equal(9_998, await factory.LiveContactsAsync(set.Org.Id));
         Assert.Equal(0, await factory.ScalarAsync<long>("select count(*) from crm.contact_import_rows"));
-        Assert.Empty(await factory.EventsAsync(set.Org.Id, "contacts.imported"));
+        Assert.Equal(0, await factory.ScalarAsync<long>("select count(*) from organizations.audit_logs where org_id = @Id and action = 'contact.imported'", new { set.Org.Id }));
         Assert.Empty(factory.SpoolFiles());
         Assert.Equal(0, await TransfersAsync(set.Org.Id));
     }
@@ -118,6 +122,28 @@ public sealed class ContactTransferTests(ContactTransferFactory factory) : IClas
         Assert.True(fits.StatusCode == HttpStatusCode.OK, await fits.Content.ReadAsStringAsync());
         Assert.Equal(ContactTransferFactory.MaxRows, await factory.LiveContactsAsync(set.Org.Id));
         Assert.Empty(factory.SpoolFiles());
+    }
+
+    [Fact]
+    public async Task An_upload_or_an_export_past_its_byte_cap_is_refused_and_leaves_nothing_behind()
+    {
+        var set = await factory.CreateOrgWithRolesAsync("pro");
+        await factory.SeedContactsAsync(set.Org.Id, 100);
+        await using var host = factory.StartSecondHost(("Crm:Import:MaxBodyBytes", "1000"), ("Crm:Export:MaxBytes", "1000"));
+        await host.InitializeAsync();
+
+        // Sent in parts without a Content-Length, so only counting the bytes as they arrive can refuse it.
+        var parts = Enumerable.Range(0, 3).Select(p => string.Concat(Enumerable.Range(p * 20, 20).Select(i => $"Big{i},big{i}@example.com\n"))).ToList();
+        parts[0] = CsvHeader + parts[0];
+        await (await host.ClientFor(set.Member).PostAsync(ImportUrl(set.Org.Slug), new SlowCsvContent(parts, TimeSpan.Zero)))
+            .AssertProblemAsync(HttpStatusCode.RequestEntityTooLarge, "payload_too_large");
+        var problem = await (await host.ClientFor(set.Viewer).GetAsync($"{CrmApi.Contacts(set.Org.Slug)}/export"))
+            .AssertProblemAsync(HttpStatusCode.BadRequest, "validation_error");
+
+        Assert.True(problem.GetProperty("errors").TryGetProperty("export", out _));
+        Assert.Equal(100, await factory.LiveContactsAsync(set.Org.Id));
+        Assert.Empty(factory.SpoolFiles());
+        Assert.Equal(0, await TransfersAsync(set.Org.Id));
     }
 
     [Fact]
@@ -273,78 +299,5 @@ public sealed class ContactTransferTests(ContactTransferFactory factory) : IClas
         }
 
         return ids;
-    }
-
-    /// <summary>
-    /// A text/csv body that keeps coming until released: a row every 100 ms (above Kestrel's minimum request data
-    /// rate, which ends an upload that stalls for good), then its last row.
-    /// </summary>
-    private sealed class HeldCsvContent : HttpContent
-    {
-        private readonly int _upload;
-        private readonly Task _release;
-
-        public HeldCsvContent(int upload, Task release)
-        {
-            _upload = upload;
-            _release = release;
-            Headers.ContentType = new MediaTypeHeaderValue("text/csv");
-        }
-
-        protected override async Task SerializeToStreamAsync(Stream stream, TransportContext? context)
-        {
-            await WriteAsync(stream, CsvHeader + $"Upload{_upload},upload{_upload}@example.com\n");
-            for (var row = 0; !_release.IsCompleted; row++)
-            {
-                await Task.WhenAny(_release, Task.Delay(100));
-                await WriteAsync(stream, $"Held{_upload}x{row},held{_upload}x{row}@example.com\n");
-            }
-        }
-
-        protected override bool TryComputeLength(out long length)
-        {
-            length = 0;
-            return false;
-        }
-
-        private static async Task WriteAsync(Stream stream, string text)
-        {
-            await stream.WriteAsync(Encoding.UTF8.GetBytes(text));
-            await stream.FlushAsync();
-        }
-    }
-
-    /// <summary>A text/csv body sent in parts, as a slow client sends it: a pause before each part after the first.</summary>
-    private sealed class SlowCsvContent : HttpContent
-    {
-        private readonly IReadOnlyList<string> _parts;
-        private readonly TimeSpan _pause;
-
-        public SlowCsvContent(IReadOnlyList<string> parts, TimeSpan pause)
-        {
-            _parts = parts;
-            _pause = pause;
-            Headers.ContentType = new MediaTypeHeaderValue("text/csv");
-        }
-
-        protected override async Task SerializeToStreamAsync(Stream stream, TransportContext? context)
-        {
-            for (var i = 0; i < _parts.Count; i++)
-            {
-                if (i > 0)
-                {
-                    await Task.Delay(_pause);
-                }
-
-                await stream.WriteAsync(Encoding.UTF8.GetBytes(_parts[i]));
-                await stream.FlushAsync();
-            }
-        }
-
-        protected override bool TryComputeLength(out long length)
-        {
-            length = 0;
-            return false;
-        }
     }
 }

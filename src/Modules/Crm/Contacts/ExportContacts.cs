@@ -19,6 +19,11 @@ internal static class ExportContacts
     private const int PageSize = 5000;
     private static readonly string PageLimit = $"\n limit {PageSize}";
 
+    // A page's estimated cost (the company subquery per row of a 5,000-row limit) passes jit_above_cost, and
+    // PostgreSQL would compile every page's expressions again: 20-40 ms per page, more than it takes to run
+    // (1,000,000 contacts: 11 s instead of 6 s). Off for the snapshot's transaction only.
+    private const string NoJitSql = "select set_config('jit', 'off', true)";
+
     public sealed record Query(
         string? Search, string? CompanyId, string? OwnerUserId, string? Tags, string? CreatedFrom, string? CreatedTo,
         string? Sort, string? Order) : IContactFilter;
@@ -77,6 +82,7 @@ internal static class ExportContacts
         }
 
         await csv.EndRecordAsync(ct);
+        await db.ExecuteAsync(NoJitSql, ct: ct);
         var firstPage = ListContacts.SqlFor(query, afterCursor: false, take: null) + PageLimit;
         var nextPage = ListContacts.SqlFor(query, afterCursor: true, take: null) + PageLimit;
         SortCursor? after = null;
