@@ -9,7 +9,7 @@ public static class ModuleLoader
     /// Every module assembly next to the Host (OpsDash.Modules.*.dll). Scanning files, not references,
     /// because the compiler drops references to assemblies the Host never names in code.
     /// </summary>
-    public static IReadOnlyList<IModule> LoadAll() =>
+    public static ModuleCatalog LoadAll() =>
         ModuleCatalog.Discover(Directory
             .GetFiles(AppContext.BaseDirectory, "OpsDash.Modules.*.dll")
             .Where(f => !f.Contains(".Contracts.", StringComparison.Ordinal))

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Carter;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.HttpLogging;
 using Microsoft.AspNetCore.Http.Json;
@@ -10,7 +11,6 @@ using OpsDash.SharedKernel.Email;
 using OpsDash.SharedKernel.Outbound;
 using OpsDash.SharedKernel.Http;
 using OpsDash.SharedKernel.Jobs;
-using OpsDash.SharedKernel.Modules;
 using OpsDash.SharedKernel.Security;
 using OpsDash.SharedKernel.Tenancy;
 
@@ -72,10 +72,18 @@ public static class OpsDashApp
         services.AddOpsDashOpenApi();
 
         var modules = ModuleLoader.LoadAll();
-        foreach (var module in modules)
+        foreach (var module in modules.Services)
         {
             module.AddServices(services, configuration);
         }
+
+        // The Host names no module assembly in code, so Carter gets them and their modules explicitly
+        // instead of scanning the entry assembly's dependencies. No validators and no response negotiators
+        // from Carter: each module registers its validators, which the Validate<T>() filter runs (ADR 0005).
+        services.AddCarter(new DependencyContextAssemblyCatalog([.. modules.Assemblies]), carter => carter
+            .WithModules([.. modules.RouteModules])
+            .WithEmptyValidators()
+            .WithEmptyResponseNegotiators());
 
         var app = builder.Build();
         if (connections.Embedded is { } embedded && databaseSettings.Embedded.StopOnShutdown)
@@ -111,12 +119,9 @@ public static class OpsDashApp
         var api = app.MapGroup("/api/v1")
             .WithUnitOfWork()
             .RequireRateLimiting(RateLimitPolicies.Api);
-        foreach (var module in modules)
-        {
-            module.AddRoutes(api);
-        }
+        api.MapCarter();
 
-        foreach (var module in modules.OfType<IPageModule>())
+        foreach (var module in modules.Pages)
         {
             module.AddPages(app);
         }

@@ -1,3 +1,4 @@
+using Carter;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using OpsDash.Modules.Automation.Contracts;
@@ -15,11 +16,11 @@ using OpsDash.SharedKernel.Schedules;
 namespace OpsDash.Modules.Automation;
 
 /// <summary>Automation: in-app notifications, workflow triggers and their runs (ADR 0016).</summary>
-public sealed class AutomationModule : IModule
+public sealed class AutomationModule : ICarterModule, IModuleServices
 {
     public void AddServices(IServiceCollection services, IConfiguration configuration)
     {
-        services.AddValidatorsFromAssemblyOf<AutomationModule>();
+        services.AddValidatorsFromAssemblyContaining<AutomationModule>(ServiceLifetime.Singleton, includeInternalTypes: true);
         services.AddScoped<INotifications, NotificationSender>();
         services.AddEventHandler<TaskAssigned, NotifyTaskAssignee>(NotifyTaskAssignee.Subscriber);
 

@@ -1,3 +1,4 @@
+using Carter;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using OpsDash.Modules.Crm.Companies.Enrichment;
@@ -10,11 +11,11 @@ using OpsDash.SharedKernel.Modules;
 namespace OpsDash.Modules.Crm;
 
 /// <summary>CRM: contacts, companies, custom fields, leads, deals and their pipeline, activities, quotes.</summary>
-public sealed class CrmModule : IModule
+public sealed class CrmModule : ICarterModule, IModuleServices
 {
     public void AddServices(IServiceCollection services, IConfiguration configuration)
     {
-        services.AddValidatorsFromAssemblyOf<CrmModule>();
+        services.AddValidatorsFromAssemblyContaining<CrmModule>(ServiceLifetime.Singleton, includeInternalTypes: true);
         services.AddScoped<ICrmDirectory, CrmDirectory>();
         services.AddScoped<ICrmActions, CrmActions>();
         services.AddSingleton(CsvTransferSettings.From(configuration));

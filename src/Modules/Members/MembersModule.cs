@@ -1,3 +1,4 @@
+using Carter;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using OpsDash.Modules.Members.Contracts;
@@ -10,12 +11,12 @@ using OpsDash.SharedKernel.Schedules;
 namespace OpsDash.Modules.Members;
 
 /// <summary>Org members, roles and invitations.</summary>
-public sealed class MembersModule : IModule
+public sealed class MembersModule : ICarterModule, IModuleServices
 {
     public void AddServices(IServiceCollection services, IConfiguration configuration)
     {
         services.AddSingleton(MemberSettings.From(configuration));
-        services.AddValidatorsFromAssemblyOf<MembersModule>();
+        services.AddValidatorsFromAssemblyContaining<MembersModule>(ServiceLifetime.Singleton, includeInternalTypes: true);
         services.AddJobHandler<ExpireInvitations, ExpireInvitationsHandler>();
         services.AddRecurringJob<ExpireInvitations>(ExpireInvitations.ScheduleName, "0 10 3 * * ?");
         services.AddEventHandler<InvitationEmailRequested, SendInvitationEmail>("send_email");

@@ -1,3 +1,4 @@
+using Carter;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using OpsDash.Modules.Organizations.Accounts;
@@ -11,7 +12,7 @@ using OpsDash.SharedKernel.Schedules;
 namespace OpsDash.Modules.Organizations;
 
 /// <summary>Accounts (auth, profile) and organizations (workspaces, plans, flags, audit log).</summary>
-public sealed class OrganizationsModule : IModule
+public sealed class OrganizationsModule : ICarterModule, IModuleServices
 {
     public void AddServices(IServiceCollection services, IConfiguration configuration)
     {
@@ -22,7 +23,7 @@ public sealed class OrganizationsModule : IModule
         services.AddScoped<EmailVerification>();
         services.AddScoped<IOrganizationDirectory, OrganizationDirectory>();
         services.AddScoped<IPasswordSignIn, PasswordSignIn>();
-        services.AddValidatorsFromAssemblyOf<OrganizationsModule>();
+        services.AddValidatorsFromAssemblyContaining<OrganizationsModule>(ServiceLifetime.Singleton, includeInternalTypes: true);
         services.AddJobHandler<PurgeRefreshTokens, PurgeRefreshTokensHandler>();
         services.AddRecurringJob<PurgeRefreshTokens>(PurgeRefreshTokens.ScheduleName, "0 20 3 * * ?");
         services.AddEventHandler<EmailVerificationRequested, SendVerificationEmail>("send_email");

@@ -1,3 +1,4 @@
+using Carter;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using OpsDash.Modules.Platform.Jobs;
@@ -8,13 +9,13 @@ using OpsDash.SharedKernel.Modules;
 namespace OpsDash.Modules.Platform;
 
 /// <summary>Platform features; for now the visibility of background jobs (org admins, operators, /ops pages).</summary>
-public sealed class PlatformModule : IModule, IPageModule
+public sealed class PlatformModule : ICarterModule, IModuleServices, IPageModule
 {
     public void AddServices(IServiceCollection services, IConfiguration configuration)
     {
         services.AddScoped<JobsSummary>();
         services.AddOpsSession(configuration);
-        services.AddValidatorsFromAssemblyOf<PlatformModule>();
+        services.AddValidatorsFromAssemblyContaining<PlatformModule>(ServiceLifetime.Singleton, includeInternalTypes: true);
     }
 
     public void AddRoutes(IEndpointRouteBuilder app)

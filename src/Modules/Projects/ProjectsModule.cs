@@ -1,3 +1,4 @@
+using Carter;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using OpsDash.Modules.Projects.Contracts;
@@ -6,11 +7,11 @@ using OpsDash.SharedKernel.Modules;
 namespace OpsDash.Modules.Projects;
 
 /// <summary>Projects: projects, tasks, milestones and time entries; reads CRM only through its contract.</summary>
-public sealed class ProjectsModule : IModule
+public sealed class ProjectsModule : ICarterModule, IModuleServices
 {
     public void AddServices(IServiceCollection services, IConfiguration configuration)
     {
-        services.AddValidatorsFromAssemblyOf<ProjectsModule>();
+        services.AddValidatorsFromAssemblyContaining<ProjectsModule>(ServiceLifetime.Singleton, includeInternalTypes: true);
         services.AddScoped<IProjectsDirectory, ProjectsDirectory>();
         services.AddScoped<IProjectActions, ProjectActions>();
     }

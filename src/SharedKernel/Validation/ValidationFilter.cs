@@ -47,20 +47,4 @@ public static class ValidationExtensions
     public static RouteHandlerBuilder Validate<TRequest>(this RouteHandlerBuilder builder) =>
         builder.AddEndpointFilter<ValidationFilter<TRequest>>()
             .ProducesError(StatusCodes.Status400BadRequest, ErrorCodes.ValidationError);
-
-    /// <summary>Registers every concrete validator in the assembly holding <typeparamref name="TMarker"/>.</summary>
-    public static IServiceCollection AddValidatorsFromAssemblyOf<TMarker>(this IServiceCollection services)
-    {
-        var validators = typeof(TMarker).Assembly.GetTypes()
-            .Where(t => t is { IsAbstract: false, IsGenericTypeDefinition: false })
-            .SelectMany(t => t.GetInterfaces()
-                .Where(i => i.IsGenericType && i.GetGenericTypeDefinition() == typeof(IValidator<>))
-                .Select(i => (Service: i, Implementation: t)));
-        foreach (var (service, implementation) in validators)
-        {
-            services.AddSingleton(service, implementation);
-        }
-
-        return services;
-    }
 }
