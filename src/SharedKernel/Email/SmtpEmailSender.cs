@@ -43,7 +43,7 @@ public sealed class SmtpEmailSender : IEmailSender
         using var client = new SmtpClient
         {
             Timeout = (int)smtp.Timeout.TotalMilliseconds,
-            // As System.Net.Mail never did: a relay whose CA publishes no reachable CRL/OCSP would fail every email.
+            // Not checked, as System.Net.Mail never checked it: a relay whose CA has no reachable CRL/OCSP endpoint would fail every email.
             CheckCertificateRevocation = false,
             ServerCertificateValidationCallback = _trust,
         };
