@@ -31,8 +31,11 @@ public sealed class SmtpOptions
 
     public int Port { get; set; } = 587;
 
-    /// <summary>STARTTLS (System.Net.Mail has no implicit TLS, so not port 465).</summary>
-    public bool Tls { get; set; } = true;
+    /// <summary>
+    /// <c>starttls</c> (or <c>true</c>): plain, then upgraded, and refused if the server cannot;
+    /// <c>implicit</c>: TLS from the first byte (port 465); <c>none</c> (or <c>false</c>). See <see cref="SmtpTls"/>.
+    /// </summary>
+    public string Tls { get; set; } = SmtpTls.StartTls;
 
     public string? UserName { get; set; }
 

@@ -10,7 +10,7 @@ namespace OpsDash.SharedKernel.Email;
 public static class EmailSetup
 {
     /// <summary>
-    /// SMTP when <c>Email:Smtp:Host</c> is set, else the pickup directory (relative to <paramref name="root"/>),
+    /// SMTP when <c>Email:Smtp:Host</c> is set (its settings checked here, <see cref="SmtpTls"/>), else the pickup directory (relative to <paramref name="root"/>),
     /// which every Host then purges of old files itself. In Production the pickup directory must be asked for:
     /// there it would silently swallow every email (and keep its links on disk).
     /// </summary>

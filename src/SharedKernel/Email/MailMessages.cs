@@ -1,37 +1,36 @@
-using System.Net.Mail;
-using System.Net.Mime;
 using System.Text;
+using MimeKit;
+using MimeKit.Text;
 
 namespace OpsDash.SharedKernel.Email;
 
 internal static class MailMessages
 {
     /// <summary>multipart/alternative: text first, HTML last (clients show the last part they can render).</summary>
-    public static MailMessage Build(EmailMessage email, EmailOptions options)
+    public static MimeMessage Build(EmailMessage email, EmailOptions options)
     {
-        var from = new MailAddress(options.FromAddress, OneLine(options.DisplayNameFor(email.OrgName)), Encoding.UTF8);
-        var message = new MailMessage(from, new MailAddress(email.To))
+        var from = new MailboxAddress(OneLine(options.DisplayNameFor(email.OrgName)), options.FromAddress);
+        var message = new MimeMessage
         {
             Subject = OneLine(email.Subject),
-            SubjectEncoding = Encoding.UTF8,
-            HeadersEncoding = Encoding.UTF8,
+            Body = new MultipartAlternative { Part(TextFormat.Plain, email.TextBody), Part(TextFormat.Html, email.HtmlBody) },
         };
-        message.AlternateViews.Add(View(email.TextBody, MediaTypeNames.Text.Plain));
-        message.AlternateViews.Add(View(email.HtmlBody, MediaTypeNames.Text.Html));
+        message.From.Add(from);
+        message.To.Add(MailboxAddress.Parse(email.To));
+        // Without one, MimeKit makes a new random Message-ID for each copy.
         if (email.MessageId is { } id)
         {
-            message.Headers.Add("Message-ID", $"<{id:N}@{from.Host}>");
+            message.MessageId = $"{id:N}@{from.Domain}";
         }
 
         return message;
     }
 
-    private static AlternateView View(string body, string mediaType)
+    private static TextPart Part(TextFormat format, string body)
     {
-        // CRLF: quoted-printable keeps those as line breaks instead of encoding each bare LF.
-        var view = AlternateView.CreateAlternateViewFromString(body.ReplaceLineEndings("\r\n"), Encoding.UTF8, mediaType);
-        view.TransferEncoding = TransferEncoding.QuotedPrintable;
-        return view;
+        var part = new TextPart(format) { ContentTransferEncoding = ContentEncoding.QuotedPrintable };
+        part.SetText(Encoding.UTF8, body);
+        return part;
     }
 
     // An org name or subject with a line break must not start a new header.

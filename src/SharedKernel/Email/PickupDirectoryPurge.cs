@@ -5,7 +5,7 @@ namespace OpsDash.SharedKernel.Email;
 /// <summary>
 /// Deletes picked-up emails older than <c>Email:PickupRetentionDays</c>: they hold sign-up and invitation
 /// links with one-time tokens. Each Host purges its own directory (schedule <see cref="ScheduleName"/>);
-/// only <c>*.eml</c> files directly in it are touched.
+/// only <c>*.eml</c> files directly in it are touched, and <c>*.eml.tmp</c> ones a crash left half-written.
 /// </summary>
 public sealed partial class PickupDirectoryPurge(string directory, TimeSpan keep, TimeProvider time, ILogger logger)
 {
@@ -26,9 +26,9 @@ public sealed partial class PickupDirectoryPurge(string directory, TimeSpan keep
 
         var cutoff = time.GetUtcNow().UtcDateTime - keep;
         var deleted = 0;
-        foreach (var file in folder.EnumerateFiles("*.eml", SearchOption.TopDirectoryOnly))
+        foreach (var file in folder.EnumerateFiles("*.eml*", SearchOption.TopDirectoryOnly))
         {
-            if (!file.Extension.Equals(".eml", StringComparison.Ordinal) || file.LastWriteTimeUtc >= cutoff)
+            if (!IsMail(file.Name) || file.LastWriteTimeUtc >= cutoff)
             {
                 continue;
             }
@@ -51,6 +51,9 @@ public sealed partial class PickupDirectoryPurge(string directory, TimeSpan keep
 
         return deleted;
     }
+
+    private static bool IsMail(string name) =>
+        name.EndsWith(".eml", StringComparison.Ordinal) || name.EndsWith(PickupDirectoryEmailSender.PartialSuffix, StringComparison.Ordinal);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Deleted {Count} picked-up emails older than the retention from {Directory}")]
     private static partial void LogPurged(ILogger logger, int count, string directory);

@@ -4,8 +4,8 @@ using System.Text.RegularExpressions;
 namespace OpsDash.Tests.Email;
 
 /// <summary>
-/// Reads a raw RFC 5322 message as System.Net.Mail writes it (multipart/alternative, quoted-printable
-/// or base64 parts, encoded-word headers): enough to assert on, without a MIME package.
+/// Reads a raw RFC 5322 message as MimeKit writes it (multipart/alternative, quoted-printable
+/// or base64 parts, encoded-word headers): enough to assert on, without trusting the MIME package under test.
 /// </summary>
 public sealed partial record MailText(IReadOnlyDictionary<string, string> Headers, IReadOnlyList<(string ContentType, string Body)> Parts)
 {
@@ -59,7 +59,8 @@ public sealed partial record MailText(IReadOnlyDictionary<string, string> Header
 
         foreach (var key in headers.Keys.ToList())
         {
-            headers[key] = EncodedWordRegex().Replace(headers[key], DecodeWord);
+            // RFC 2047: whitespace between two encoded words is dropped; next to plain text it is kept.
+            headers[key] = EncodedWordRegex().Replace(BetweenEncodedWordsRegex().Replace(headers[key], string.Empty), DecodeWord);
         }
 
         return (headers, body);
@@ -99,8 +100,11 @@ public sealed partial record MailText(IReadOnlyDictionary<string, string> Header
     [GeneratedRegex("boundary=\"?([^\";]+)\"?", RegexOptions.IgnoreCase)]
     private static partial Regex BoundaryRegex();
 
-    [GeneratedRegex(@"=\?([^?]+)\?([BbQq])\?([^?]*)\?=\s*")]
+    [GeneratedRegex(@"=\?([^?]+)\?([BbQq])\?([^?]*)\?=")]
     private static partial Regex EncodedWordRegex();
+
+    [GeneratedRegex(@"(?<=\?=)\s+(?==\?[^?]+\?[BbQq]\?)")]
+    private static partial Regex BetweenEncodedWordsRegex();
 
     [GeneratedRegex("^\"?(.*?)\"?\\s*<[^>]+>$")]
     private static partial Regex FromNameRegex();

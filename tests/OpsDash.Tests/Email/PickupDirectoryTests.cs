@@ -102,6 +102,9 @@ public sealed class PickupDirectoryTests(PickupPurgeHostFactory factory) : IClas
         var older = Write("older.eml", now.AddDays(-40));
         var recent = Write("recent.eml", now.AddDays(-3).AddMinutes(5));
         var fresh = Write("fresh.eml", now);
+        // Left half-written by a crash (PickupDirectoryEmailSender renames when complete).
+        var oldPartial = Write("partial.eml.tmp", now.AddDays(-40));
+        var freshPartial = Write("writing.eml.tmp", now);
         var notMail = Write("notes.txt", now.AddDays(-40));
         var nested = Path.Combine(factory.MailDirectory, "kept");
         Directory.CreateDirectory(nested);
@@ -111,7 +114,7 @@ public sealed class PickupDirectoryTests(PickupPurgeHostFactory factory) : IClas
 
         _ = factory.Services; // starts the Host and its scheduler
         var deadline = Stopwatch.StartNew();
-        while (File.Exists(old) || File.Exists(older))
+        while (File.Exists(old) || File.Exists(older) || File.Exists(oldPartial))
         {
             Assert.True(deadline.Elapsed < TimeSpan.FromSeconds(15), "the purge did not run");
             await Task.Delay(100);
@@ -119,6 +122,7 @@ public sealed class PickupDirectoryTests(PickupPurgeHostFactory factory) : IClas
 
         Assert.True(File.Exists(recent));
         Assert.True(File.Exists(fresh));
+        Assert.True(File.Exists(freshPartial));
         Assert.True(File.Exists(notMail));
         Assert.True(File.Exists(nestedOld));
     }

@@ -37,6 +37,28 @@ public sealed class SmtpDeliveryTests(SmtpMailFactory factory) : IClassFixture<S
         Assert.Matches("^<[0-9a-f]{32}@opsdash.local>$", mail.Header("Message-ID"));
     }
 
+    [Fact]
+    public async Task A_refusal_is_retried_and_the_job_records_the_servers_reply_without_its_NUL()
+    {
+        var owner = await factory.SignUpAsync("Rhea");
+        var org = await owner.CreateTeamOrgAsync();
+        var email = TenantKit.NewEmail("greylisted");
+        factory.Smtp.Reject(email, 1, "451 4.7.1 Greylisted\0 come back later");
+
+        await using (await factory.StartWorkerAsync())
+        {
+            Assert.Equal(HttpStatusCode.Created, (await owner.InviteAsync(org.Slug, email)).StatusCode);
+            await WaitForMailAsync(email);
+            await factory.WaitForIdleQueueAsync();
+        }
+
+        Assert.Equal(
+            "completed 2 SmtpRefusedException: The SMTP server refused the email (DATA): 451 4.7.1 Greylisted  come back later",
+            await factory.ScalarAsync<string>(
+                "select concat_ws(' ', state, attempt, last_error) from jobs.jobs where kind = 'email.invitation.send_email' and args->>'to' = @email", new { email }));
+        Assert.Single(factory.Smtp.Received, m => m.RcptTo.Contains(email));
+    }
+
     private async Task<ReceivedMail> WaitForMailAsync(string to)
     {
         var deadline = Stopwatch.StartNew();
