@@ -124,7 +124,7 @@ internal sealed class Bench(string app, string jobs, ServerStats stats, string o
         foreach (var arg in new[]
                  {
                      Path.Combine(root, "src", "Host", "bin", "Release", "net10.0", "OpsDash.Host.dll"), "--urls", url,
-                     $"--Database:Url={owner}", "--Database:MigrateOnStartup=false", $"--Auth:Jwt:SigningKey={Guid.NewGuid():N}{Guid.NewGuid():N}",
+                     $"--Database:Url={owner}", "--Database:MigrateOnStartup=false", "--Email:AllowPickupInProduction=true", $"--Auth:Jwt:SigningKey={Guid.NewGuid():N}{Guid.NewGuid():N}",
                  })
         {
             start.ArgumentList.Add(arg);

@@ -5,11 +5,11 @@ namespace OpsDash.Bench.JobsDrain;
 /// <summary>Issue 18's table: our queue and Hangfire side by side, from one run.</summary>
 internal static class Comparison
 {
-    public static void Print(int jobs, DrainFigures ours, DrainFigures hangfire, LatencyFigures ourLatency, LatencyFigures hangfireLatency,
+    public static void Print(int jobs, int hangfireJobs, DrainFigures ours, DrainFigures hangfire, LatencyFigures ourLatency, LatencyFigures hangfireLatency,
         double ourIdle, double hangfireIdle)
     {
         Console.WriteLine();
-        Console.WriteLine($"## side by side ({jobs:N0} no-op jobs, same cluster, same run)");
+        Console.WriteLine($"## side by side (no-op jobs drained: ours {jobs:N0}, Hangfire's {hangfireJobs:N0}; same cluster, same run)");
         Console.WriteLine("| | our queue (JobWorker) | Hangfire 1.8.25 + Hangfire.PostgreSql 1.21.1 |");
         Console.WriteLine("|---|---|---|");
         Row("drain, all ran (jobs/s)", $"{ours.RanPerSecond:N0}", $"{hangfire.RanPerSecond:N0}");

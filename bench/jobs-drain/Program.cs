@@ -18,6 +18,8 @@ var flood = config.GetValue("Bench:FloodJobs", 100_000);
 FloodJob.Millis = config.GetValue("Bench:FloodJobMillis", 5);
 var only = config["Bench:Only"]; // "fairness": just that figure; "compare": ours and Hangfire's, no fairness
 var withHangfire = config.GetValue("Bench:Hangfire", true);
+var hangfireJobs = config.GetValue("Bench:HangfireJobs", jobCount);
+var durableJobs = config.GetValue("Bench:HangfireDurableJobs", 2_000);
 var workerOptions = config.GetSection(JobWorkerOptions.SectionName).Get<JobWorkerOptions>() ?? new JobWorkerOptions();
 
 using var loggerFactory = LoggerFactory.Create(b => b.AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(LogLevel.Warning));
@@ -59,8 +61,13 @@ try
             Console.WriteLine();
             var workers = workerOptions.Queues.TryGetValue("default", out var lane) ? lane.Concurrency : 8;
             var hangfire = await HangfireBench.CreateAsync(postgres.SuperuserConnectionString, workers);
-            await hangfire.EnqueueAsync(jobCount);
-            theirDrain = await hangfire.DrainAsync(jobCount);
+            theirDrain = await hangfire.DrainAsync(hangfireJobs, hangfire.Worker);
+            if (durableJobs > 0)
+            {
+                // Hangfire as installed, durable commits everywhere: far slower here, so on fewer jobs.
+                await hangfire.DrainAsync(durableJobs, hangfire.Durable);
+            }
+
             theirLatency = await hangfire.LatencyAsync(samples);
             theirIdle = await hangfire.IdleAsync(idleSeconds);
         }
@@ -78,7 +85,7 @@ try
 
     if (ourDrain is not null && theirDrain is not null)
     {
-        Comparison.Print(jobCount, ourDrain, theirDrain, ourLatency!, theirLatency!, ourIdle!.Value, theirIdle!.Value);
+        Comparison.Print(jobCount, hangfireJobs, ourDrain, theirDrain, ourLatency!, theirLatency!, ourIdle!.Value, theirIdle!.Value);
     }
     Console.WriteLine($"# load average at the end {Bench.LoadAverage()}");
 }
