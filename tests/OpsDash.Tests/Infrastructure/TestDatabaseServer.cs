@@ -35,6 +35,8 @@ public sealed class TestDatabaseServer
     private readonly EmbeddedPostgres _postgres;
     private readonly ConcurrentBag<string> _free = [];
     private Reset? _reset;
+    private int _rentals;
+    private int _resets;
 
     private TestDatabaseServer(EmbeddedPostgres postgres) => _postgres = postgres;
 
@@ -47,6 +49,7 @@ public sealed class TestDatabaseServer
     /// <summary>A migrated database for one test class, nobody else's until <see cref="ReturnDatabase"/>; its owner connection string.</summary>
     public async Task<string> RentDatabaseAsync(string prefix)
     {
+        Interlocked.Increment(ref _rentals);
         if (!UseRespawn)
         {
             return await CreateDatabaseAsync(prefix);
@@ -54,6 +57,7 @@ public sealed class TestDatabaseServer
 
         if (_free.TryTake(out var name))
         {
+            Interlocked.Increment(ref _resets);
             await _reset!.RunAsync(new NpgsqlConnectionStringBuilder(SuperuserConnectionString) { Database = name }.ConnectionString, name);
             return OwnerConnectionString(name);
         }
@@ -147,9 +151,15 @@ public sealed class TestDatabaseServer
             logger);
         await postgres.StopAsync(); // a run that crashed may have left it running on another port
         await postgres.StartAsync();
-        AppDomain.CurrentDomain.ProcessExit += (_, _) => postgres.StopAsync().GetAwaiter().GetResult();
-
         var server = new TestDatabaseServer(postgres);
+        AppDomain.CurrentDomain.ProcessExit += (_, _) =>
+        {
+            postgres.StopAsync().GetAwaiter().GetResult();
+            // How the run got its databases, for ADR 0003's figures.
+            File.WriteAllText(Path.Combine(RepositoryRoot.Find(), ".data", "test-databases.txt"),
+                $"{(UseRespawn ? "respawn" : "clone")}: {server._rentals} rentals, {server._resets} Respawn resets, {server._rentals - server._resets} clones\n");
+        };
+
         await server.RequirePasswordsInPasswordDatabaseAsync();
         await server.DropLeftoversAsync();
         await DatabaseBootstrap.EnsureDatabaseAsync(server.SuperuserConnectionString, OwnerRole, TemplateDatabase, template: null, CancellationToken.None);
