@@ -39,7 +39,7 @@ internal sealed class Bench(string app, string jobs, ServerStats stats, string o
         Console.WriteLine($"enqueued {count:N0} jobs in {clock.Elapsed.TotalSeconds:F1} s ({count / clock.Elapsed.TotalSeconds:N0}/s, jobs.enqueue in 10,000-row transactions)");
     }
 
-    public async Task DrainAsync(int count)
+    public async Task<DrainFigures> DrainAsync(int count)
     {
         await stats.ResetAsync();
         var provider = Services();
@@ -65,10 +65,12 @@ internal sealed class Bench(string app, string jobs, ServerStats stats, string o
         Console.WriteLine($"server: {counted.Statements:N0} statements by opsdash_jobs = {(double)counted.Statements / count:F4} per job; " +
                           $"{counted.Commits:N0} commits + {counted.Rollbacks:N0} rollbacks in the database = {(double)(counted.Commits + counted.Rollbacks) / count:F4} per job");
         Print(counted);
+        return new DrainFigures(count / ran.TotalSeconds, count / stopped.TotalSeconds,
+            (double)counted.Statements / count, (double)(counted.Commits + counted.Rollbacks) / count);
     }
 
     /// <summary>An idle worker; one job at a time, from just before its enqueue statement is sent to its handler starting.</summary>
-    public async Task LatencyAsync(int count)
+    public async Task<LatencyFigures> LatencyAsync(int count)
     {
         await using var provider = Services();
         var worker = new JobWorker(provider, workerOptions);
@@ -102,10 +104,11 @@ internal sealed class Bench(string app, string jobs, ServerStats stats, string o
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"p50 {Percentile(latencies, 0.50):F2} ms, p95 {Percentile(latencies, 0.95):F2} ms, max {latencies[^1]:F2} ms " +
             $"(of which the enqueue statement itself, insert and durable commit: p50 {Percentile(enqueues, 0.50):F2} ms)"));
+        return new LatencyFigures(Percentile(latencies, 0.50), Percentile(latencies, 0.95), latencies[^1], Percentile(enqueues, 0.50));
     }
 
     /// <summary>The real Host (Release build) with its worker on, idle: what it sends per second.</summary>
-    public async Task IdleHostAsync(string root, int seconds)
+    public async Task<double> IdleHostAsync(string root, int seconds)
     {
         using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
         listener.Start();
@@ -121,7 +124,7 @@ internal sealed class Bench(string app, string jobs, ServerStats stats, string o
         foreach (var arg in new[]
                  {
                      Path.Combine(root, "src", "Host", "bin", "Release", "net10.0", "OpsDash.Host.dll"), "--urls", url,
-                     $"--Database:Url={owner}", "--Database:MigrateOnStartup=false", $"--Auth:Jwt:SigningKey={Guid.NewGuid():N}{Guid.NewGuid():N}",
+                     $"--Database:Url={owner}", "--Database:MigrateOnStartup=false", "--Email:AllowPickupInProduction=true", $"--Auth:Jwt:SigningKey={Guid.NewGuid():N}{Guid.NewGuid():N}",
                  })
         {
             start.ArgumentList.Add(arg);
@@ -152,6 +155,7 @@ internal sealed class Bench(string app, string jobs, ServerStats stats, string o
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"server: {counted.Statements} statements by opsdash_app and opsdash_jobs = {(double)counted.Statements / seconds:F2} per second"));
             Print(counted);
+            return (double)counted.Statements / seconds;
         }
         finally
         {
@@ -177,9 +181,9 @@ internal sealed class Bench(string app, string jobs, ServerStats stats, string o
         }
     }
 
-    private static double Percentile(List<double> sorted, double p) => sorted[(int)Math.Min(sorted.Count - 1, Math.Floor(p * sorted.Count))];
+    internal static double Percentile(List<double> sorted, double p) => sorted[(int)Math.Min(sorted.Count - 1, Math.Floor(p * sorted.Count))];
 
-    private static void Print(Counters counted)
+    internal static void Print(Counters counted)
     {
         foreach (var top in counted.Top)
         {
@@ -195,3 +199,9 @@ internal sealed class Bench(string app, string jobs, ServerStats stats, string o
         return services.BuildServiceProvider();
     }
 }
+
+/// <summary>One queue's drain: jobs/s until all ran and until all were recorded done; the server's statements and transactions per job.</summary>
+internal sealed record DrainFigures(double RanPerSecond, double RecordedPerSecond, double StatementsPerJob, double CommitsPerJob);
+
+/// <summary>Enqueue-to-start on an idle worker, in ms; and the enqueue call alone.</summary>
+internal sealed record LatencyFigures(double P50, double P95, double Max, double EnqueueP50);

@@ -16,7 +16,10 @@ var idleSeconds = config.GetValue("Bench:IdleSeconds", 60);
 var samples = config.GetValue("Bench:LatencySamples", 200);
 var flood = config.GetValue("Bench:FloodJobs", 100_000);
 FloodJob.Millis = config.GetValue("Bench:FloodJobMillis", 5);
-var only = config["Bench:Only"]; // "fairness": just that figure
+var only = config["Bench:Only"]; // "fairness": just that figure; "compare": ours and Hangfire's, no fairness
+var withHangfire = config.GetValue("Bench:Hangfire", true);
+var hangfireJobs = config.GetValue("Bench:HangfireJobs", jobCount);
+var durableJobs = config.GetValue("Bench:HangfireDurableJobs", 2_000);
 var workerOptions = config.GetSection(JobWorkerOptions.SectionName).Get<JobWorkerOptions>() ?? new JobWorkerOptions();
 
 using var loggerFactory = LoggerFactory.Create(b => b.AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(LogLevel.Warning));
@@ -44,17 +47,45 @@ try
     Console.WriteLine($"# {DateTime.UtcNow:yyyy-MM-ddTHH:mm:ssZ}, {Environment.ProcessorCount} cores, load average {Bench.LoadAverage()}");
     var concurrency = string.Join(", ", workerOptions.Queues.Select(q => $"{q.Key}: concurrency {q.Value.Concurrency}, prefetch {q.Value.Prefetch?.ToString() ?? "default"}"));
     Console.WriteLine($"# worker: {concurrency}; PollInterval {workerOptions.PollInterval}, HeartbeatInterval {workerOptions.HeartbeatInterval}");
+    DrainFigures? ourDrain = null, theirDrain = null;
+    LatencyFigures? ourLatency = null, theirLatency = null;
+    double? ourIdle = null, theirIdle = null;
     if (only != "fairness")
     {
         await bench.EnqueueAsync(jobCount);
-        await bench.DrainAsync(jobCount);
-        await bench.LatencyAsync(samples);
+        ourDrain = await bench.DrainAsync(jobCount);
+        ourLatency = await bench.LatencyAsync(samples);
+        if (withHangfire)
+        {
+            // Issue 18: Hangfire on the same cluster, its own database and role, as many workers as our default queue's slots.
+            Console.WriteLine();
+            var workers = workerOptions.Queues.TryGetValue("default", out var lane) ? lane.Concurrency : 8;
+            var hangfire = await HangfireBench.CreateAsync(postgres.SuperuserConnectionString, workers);
+            theirDrain = await hangfire.DrainAsync(hangfireJobs, hangfire.Worker);
+            if (durableJobs > 0)
+            {
+                // Hangfire as installed, durable commits everywhere: far slower here, so on fewer jobs.
+                await hangfire.DrainAsync(durableJobs, hangfire.Durable);
+            }
+
+            theirLatency = await hangfire.LatencyAsync(samples);
+            theirIdle = await hangfire.IdleAsync(idleSeconds);
+        }
     }
 
-    await new Fairness(owner, settings.AppConnectionString(owner), settings.JobsConnectionString(owner), workerOptions).RunAsync(flood, samples);
+    if (only != "compare")
+    {
+        await new Fairness(owner, settings.AppConnectionString(owner), settings.JobsConnectionString(owner), workerOptions).RunAsync(flood, samples);
+    }
+
     if (only != "fairness")
     {
-        await bench.IdleHostAsync(root, idleSeconds);
+        ourIdle = await bench.IdleHostAsync(root, idleSeconds);
+    }
+
+    if (ourDrain is not null && theirDrain is not null)
+    {
+        Comparison.Print(jobCount, hangfireJobs, ourDrain, theirDrain, ourLatency!, theirLatency!, ourIdle!.Value, theirIdle!.Value);
     }
     Console.WriteLine($"# load average at the end {Bench.LoadAverage()}");
 }

@@ -40,12 +40,19 @@ public class OpsDashFactory : WebApplicationFactory<Program>, IAsyncLifetime
     public virtual async Task InitializeAsync()
     {
         var server = await TestDatabaseServer.GetAsync();
-        OwnerConnectionString = await server.CreateDatabaseAsync(GetType().Name);
+        OwnerConnectionString = await server.RentDatabaseAsync(GetType().Name);
         _settings["Database:Url"] = OwnerConnectionString;
         _settings["Database:ScriptsPath"] = TestDatabaseServer.ScriptsPath;
     }
 
-    public new virtual async Task DisposeAsync() => await base.DisposeAsync();
+    public new virtual async Task DisposeAsync()
+    {
+        await base.DisposeAsync();
+        if (OwnerConnectionString.Length > 0)
+        {
+            (await TestDatabaseServer.GetAsync()).ReturnDatabase(OwnerConnectionString);
+        }
+    }
 
     public async Task<NpgsqlConnection> OpenOwnerAsync()
     {
