@@ -1,4 +1,4 @@
--- As in 0023, with the policy from auth.lockout_policy: reserves one password check (counted as a
+-- With the policy from auth.lockout_policy: reserves one password check (counted as a
 -- failure until it succeeds; the check that fills the last slot sets the lock) under the user's row
 -- lock. Returns the password hash when the check may run, null when the account is locked.
 create or replace function auth.reserve_password_check(p_user uuid)

@@ -1,4 +1,5 @@
--- Same signature and rights as 0053; skips orgs whose previous pass is still under way.
+-- Queues one scan job per live org with enabled time triggers (ADR 0016); skips orgs whose previous pass
+-- is still under way.
 create or replace function automation.queue_time_trigger_scans(p_kind text) returns integer
     language plpgsql volatile security definer
     set search_path = pg_catalog, pg_temp

@@ -1,3 +1,5 @@
+-- GET /plan counts workflows against automation:workflows (organizations.plan_overview joins each
+-- module's usage_counts).
 create or replace function automation.usage_counts(p_org uuid) returns table (feature_key text, used bigint)
     language plpgsql stable security definer
     set search_path = pg_catalog, pg_temp

@@ -1,4 +1,5 @@
--- GET /plan counts live leads against crm:leads too (0042's function, one more row).
+-- GET /plan counts live contacts, companies, deals and leads against their crm: features
+-- (organizations.plan_overview joins each module's usage_counts).
 create or replace function crm.usage_counts(p_org uuid) returns table (feature_key text, used bigint)
     language plpgsql stable security definer
     set search_path = pg_catalog, pg_temp

@@ -1,5 +1,5 @@
--- Same signature, rights and answers as 0033, in fair order; the rows come back in that order, which
--- is the order the worker starts them.
+-- Claims up to p_limit due jobs for a worker, in fair order (orgs served in turn, ADR 0009); the rows come
+-- back in that order, which is the order the worker starts them.
 create or replace function jobs.claim(p_queue text, p_worker text, p_limit integer)
     returns table (id bigint, kind text, args jsonb, org_id uuid, attempt integer, max_attempts integer)
     language plpgsql volatile security definer

@@ -1,4 +1,4 @@
--- As in 0030, and also purges the invitation log beyond the longest window a rule reads.
+-- Expires pending invitations past their date, and purges the invitation log beyond the longest window a rule reads.
 create or replace function members.expire_invitations(p_keep interval) returns integer
     language plpgsql volatile security definer
     set search_path = pg_catalog, pg_temp

@@ -1,4 +1,4 @@
--- As in 0010: a job for one org counts as its member only while the org is live. Definer, so the
+-- A job for one org counts as its member only while the org is live. Definer, so the
 -- lookup does not itself go through the policies it feeds.
 create or replace function members.job_org_ids() returns uuid[]
     language plpgsql stable security definer parallel safe

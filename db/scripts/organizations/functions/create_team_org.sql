@@ -1,4 +1,4 @@
--- createOrganization, as in 0008, with a derived slug retried under concurrency, a taken slug
+-- createOrganization, with a derived slug retried under concurrency, a taken slug
 -- (live or retired) as OD409 slug_taken, and OD402's HINT as 'feature;cap'.
 create or replace function organizations.create_team_org(p_name text, p_slug text default null)
     returns table (id uuid, slug text, name text)

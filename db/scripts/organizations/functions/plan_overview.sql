@@ -1,4 +1,6 @@
--- GET /plan counts workflows too (0050's body, one more source).
+-- GET /plan: every feature with the org's plan limit and how much of it is used. Seats and team workspaces
+-- are counted here; every other count comes from the owning module's usage_counts(org), so a module adds
+-- a counted feature in its own usage_counts.sql, not here.
 create or replace function organizations.plan_overview()
     returns table (feature_key text, description text, is_counted boolean, enabled boolean, limit_value bigint, used bigint)
     language plpgsql stable security definer

@@ -1,5 +1,5 @@
--- GET /plan counts live projects against projects:crud; plan_overview (latest body: 0040) now joins
--- each module's usage function.
+-- GET /plan counts live projects against projects:crud (organizations.plan_overview joins each module's
+-- usage_counts).
 create or replace function projects.usage_counts(p_org uuid) returns table (feature_key text, used bigint)
     language plpgsql stable security definer
     set search_path = pg_catalog, pg_temp
