@@ -14,7 +14,7 @@ public sealed record MigrateResult(IReadOnlyList<string> Migrations, IReadOnlyLi
 }
 
 /// <summary>
-/// Applies <c>db/scripts</c> with DbUp (docs/adr/0020-dbup-migrations.md): first the pending run-once scripts of
+/// Applies <c>db/scripts</c> with DbUp (docs/adr/0001-migrations-with-dbup.md): first the pending run-once scripts of
 /// <c>migrations/</c> in name order, each in its own transaction (or none, for a script marked
 /// <c>-- migrate:no-transaction</c>) together with its row in <c>migrations.journal</c>; then every re-appliable
 /// file whose content is not the one last applied (<c>migrations.repeatable</c>), functions, views, triggers,

@@ -16,7 +16,7 @@ public sealed record ScriptFolder(string Root, IReadOnlyList<MigrationScript> Mi
     /// <summary>
     /// The re-appliable files as converted from migrations 0001-0069 (path and SHA-256): a file with that content
     /// re-creates exactly what those migrations left, so a database without a journal row for it records it
-    /// without running it (docs/adr/0020-dbup-migrations.md). Never edited.
+    /// without running it (docs/adr/0001-migrations-with-dbup.md). Never edited.
     /// </summary>
     public const string BaselineFile = "baseline.sha256";
 

@@ -5,7 +5,7 @@ using Npgsql;
 namespace OpsDash.Tests.Foundation;
 
 /// <summary>
-/// The runner before DbUp (docs/adr/0001-own-migration-runner.md), kept as the reference the new one is held to:
+/// The runner before DbUp (docs/adr/0001-migrations-with-dbup.md), kept as the reference the new one is held to:
 /// every script of a flat folder in ordinal name order, each sent whole in its own transaction together with its
 /// row (name, SHA-256, duration) in migrations.journal. It knows nothing of re-appliable files.
 /// </summary>

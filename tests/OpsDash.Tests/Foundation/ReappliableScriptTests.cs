@@ -6,7 +6,7 @@ using static OpsDash.Tests.Foundation.MigrationTests;
 namespace OpsDash.Tests.Foundation;
 
 /// <summary>
-/// The layout of db/scripts (docs/adr/0020-dbup-migrations.md): re-appliable files per schema hold the current
+/// The layout of db/scripts (docs/adr/0001-migrations-with-dbup.md): re-appliable files per schema hold the current
 /// definition of every function, view, trigger and policy, run when changed; the migrations they were taken from
 /// stay as they were applied, pinned by a committed manifest.
 /// </summary>
