@@ -7,7 +7,8 @@ namespace OpsDash.Host.Setup;
 
 /// <summary>
 /// Ready when the database answers as the app role, every migration on disk is applied and every re-appliable
-/// file in its current version, no applied migration was edited or removed since, and no index is invalid. The reason goes in the description.
+/// file in its current version, no applied migration was edited or removed since, and no index is invalid.
+/// The reason goes in the description.
 /// </summary>
 internal sealed class DatabaseReadyCheck(AppDataSource dataSource, DatabaseSettings settings) : IHealthCheck
 {
