@@ -31,7 +31,7 @@ public static class DatabaseBootstrap
         if (settings.MigrateOnStartup)
         {
             var applied = await new MigrationRunner(server.Owner, settings.ResolveScriptsPath(), logger).MigrateAsync(ct: ct);
-            logger.LogInformation("Migrations: {Count} applied", applied.Count);
+            logger.LogInformation("Migrations: {Count} applied, {Repeatables} re-appliable file(s) run", applied.Migrations.Count, applied.Repeatables.Count);
         }
 
         await EnsureRolePasswordsAsync(server.Owner, settings, logger, ct);

@@ -1,16 +1,25 @@
-using System.Diagnostics;
-using System.Security.Cryptography;
-using System.Text;
 using Dapper;
+using DbUp;
+using DbUp.Builder;
+using DbUp.Engine;
 using Npgsql;
 
 namespace OpsDash.Host.Database;
 
+/// <summary>What a run applied (or, dry, would apply): run-once migrations, re-appliable files run, and re-appliable
+/// files recorded from the baseline without running.</summary>
+public sealed record MigrateResult(IReadOnlyList<string> Migrations, IReadOnlyList<string> Repeatables, IReadOnlyList<string> Adopted)
+{
+    public int Count => Migrations.Count + Repeatables.Count;
+}
+
 /// <summary>
-/// Applies <c>db/scripts/*.sql</c> in ordinal name order, each in its own transaction, recording
-/// name, checksum, time and duration in <c>migrations.journal</c>. Holds a PostgreSQL advisory lock
-/// so concurrent Hosts migrate once. Refuses to run when an applied script was edited or removed.
-/// See docs/adr/0001-own-migration-runner.md.
+/// Applies <c>db/scripts</c> with DbUp (docs/adr/0001-migrations-with-dbup.md): first the pending run-once scripts of
+/// <c>migrations/</c> in name order, each in its own transaction (or none, for a script marked
+/// <c>-- migrate:no-transaction</c>) together with its row in <c>migrations.journal</c>; then every re-appliable
+/// file whose content is not the one last applied (<c>migrations.repeatable</c>), functions, views, triggers,
+/// policies. Holds a PostgreSQL advisory lock so concurrent Hosts migrate once, and refuses to run when an applied
+/// migration was edited or removed.
 /// </summary>
 public sealed class MigrationRunner(string ownerConnectionString, string scriptsPath, ILogger logger)
 {
@@ -19,50 +28,37 @@ public sealed class MigrationRunner(string ownerConnectionString, string scripts
 
     private const long AdvisoryLockKey = 0x6F70_7364_6173_68; // "opsdash"
 
-    private const string EnsureJournalSql = """
-        create schema if not exists migrations;
-        create table if not exists migrations.journal (
-            script_name text primary key,
-            checksum    text        not null,
-            applied_at  timestamptz not null default now(),
-            duration_ms integer     not null
-        );
-        """;
-
-    private const string RecordSql = """
-        insert into migrations.journal (script_name, checksum, duration_ms)
-        values (@Name, @Checksum, @DurationMs)
-        """;
-
-    public async Task<IReadOnlyList<string>> MigrateAsync(bool dryRun = false, CancellationToken ct = default)
+    public async Task<MigrateResult> MigrateAsync(bool dryRun = false, CancellationToken ct = default)
     {
-        var scripts = LoadScripts(scriptsPath);
+        var folder = ScriptFolder.Load(scriptsPath);
         await using var connection = new NpgsqlConnection(ownerConnectionString);
         await connection.OpenAsync(ct);
         await connection.ExecuteAsync(new CommandDefinition("select pg_advisory_lock(@AdvisoryLockKey)", new { AdvisoryLockKey }, cancellationToken: ct));
         try
         {
-            await connection.ExecuteAsync(new CommandDefinition(EnsureJournalSql, cancellationToken: ct));
-            var applied = (await connection.QueryAsync<(string Name, string Checksum)>(new CommandDefinition(SchemaCheck.JournalSql, cancellationToken: ct)))
-                .ToDictionary(r => r.Name, r => r.Checksum, StringComparer.Ordinal);
-            var check = SchemaCheck.Compare(applied, scripts, [], scriptsPath);
+            await connection.ExecuteAsync(new CommandDefinition(MigrationJournal.EnsureSql + RepeatableJournal.EnsureSql, cancellationToken: ct));
+            var check = await SchemaCheck.RunAsync(connection, SchemaCheck.Journals.Owner, folder, ct);
             if (check.Edited.Count + check.Missing.Count > 0)
             {
                 throw new MigrationException("Refusing to migrate: " + string.Join(" ", check.Problems()));
             }
 
-            var pending = scripts.Where(s => !applied.ContainsKey(s.Name)).ToList();
+            var pending = folder.Migrations.Where(s => check.Pending.Contains(s.Name)).ToList();
             if (dryRun)
             {
-                return pending.Select(s => s.Name).ToList();
+                var (adopt, run) = SplitRepeatables(folder, check, await JournaledPathsAsync(connection, ct));
+                return new MigrateResult(pending.Select(s => s.Name).ToList(), run.Select(s => s.Path).ToList(), adopt.Select(s => s.Path).ToList());
             }
 
-            foreach (var script in pending)
+            ct.ThrowIfCancellationRequested();
+            foreach (var group in Consecutive(pending))
             {
-                await ApplyAsync(connection, script, ct);
+                var engine = Engine(group[0].NoTransaction, (manager, timer) => new MigrationJournal(manager, timer));
+                engine.Builder.WithScripts(group.Select(s => new SqlScript(s.Name, s.Sql)));
+                Perform(engine);
             }
 
-            return pending.Select(s => s.Name).ToList();
+            return await ApplyRepeatablesAsync(connection, folder, pending.Select(s => s.Name).ToList(), ct);
         }
         finally
         {
@@ -70,62 +66,100 @@ public sealed class MigrationRunner(string ownerConnectionString, string scripts
         }
     }
 
-    /// <summary>The scripts on disk, in the order they apply.</summary>
-    public static IReadOnlyList<MigrationScript> LoadScripts(string path)
+    /// <summary>After the migrations: record the unchanged baseline files, run the changed ones, forget removed ones.</summary>
+    private async Task<MigrateResult> ApplyRepeatablesAsync(NpgsqlConnection connection, ScriptFolder folder, IReadOnlyList<string> migrations, CancellationToken ct)
     {
-        if (!Directory.Exists(path))
+        var check = await SchemaCheck.RunAsync(connection, SchemaCheck.Journals.Owner, folder, ct);
+        var journaled = await JournaledPathsAsync(connection, ct);
+        var (adopt, run) = SplitRepeatables(folder, check, journaled);
+        foreach (var script in adopt)
         {
-            throw new MigrationException($"Migration scripts folder not found: {path}");
+            await connection.ExecuteAsync(new CommandDefinition(RepeatableJournal.RecordSql, new { script.Path, script.Checksum, DurationMs = (int?)null }, cancellationToken: ct));
         }
 
-        return Directory.GetFiles(path, "*.sql")
-            .Select(file => MigrationScript.FromFile(file))
-            .OrderBy(s => s.Name, StringComparer.Ordinal)
-            .ToList();
+        if (adopt.Count > 0)
+        {
+            logger.LogInformation("Recorded {Count} re-appliable file(s) from the baseline without running them", adopt.Count);
+        }
+
+        if (run.Count > 0)
+        {
+            var engine = Engine(noTransaction: false, (manager, timer) => new RepeatableJournal(manager, timer));
+            engine.Builder.WithScripts(run.Select(s => new SqlScript(s.Path, s.Sql)))
+                .WithFilter(new ChangedScriptFilter())
+                .WithScriptSorter(scripts => scripts); // already in ScriptFolder's order: kind, then path
+            Perform(engine);
+        }
+
+        var onDisk = folder.Repeatables.Select(s => s.Path).ToHashSet(StringComparer.Ordinal);
+        foreach (var gone in journaled.Where(p => !onDisk.Contains(p)))
+        {
+            logger.LogInformation("Re-appliable file {Path} is no longer in the scripts folder; forgetting it (what it created stays until a migration drops it)", gone);
+            await connection.ExecuteAsync(new CommandDefinition("delete from migrations.repeatable where path = @gone", new { gone }, cancellationToken: ct));
+        }
+
+        return new MigrateResult(migrations, run.Select(s => s.Path).ToList(), adopt.Select(s => s.Path).ToList());
     }
 
-    private async Task ApplyAsync(NpgsqlConnection connection, MigrationScript script, CancellationToken ct)
+    /// <summary>
+    /// A pending file never applied here whose content is its baseline's is already in the database (migrations
+    /// 0001-0069 created it, the catalog test proves it): it is recorded, not run. Every other pending file runs.
+    /// </summary>
+    private static (List<RepeatableScript> Adopt, List<RepeatableScript> Run) SplitRepeatables(ScriptFolder folder, SchemaCheck check, IReadOnlySet<string> journaled)
     {
-        logger.LogInformation("Applying migration {Script}", script.Name);
-        var stopwatch = Stopwatch.StartNew();
-        try
-        {
-            if (script.NoTransaction)
-            {
-                await connection.ExecuteAsync(new CommandDefinition(script.Sql, commandTimeout: 0, cancellationToken: ct));
-                await connection.ExecuteAsync(new CommandDefinition(RecordSql, Record(script, stopwatch), cancellationToken: ct));
-            }
-            else
-            {
-                await using var transaction = await connection.BeginTransactionAsync(ct);
-                await connection.ExecuteAsync(new CommandDefinition(script.Sql, transaction: transaction, commandTimeout: 0, cancellationToken: ct));
-                await connection.ExecuteAsync(new CommandDefinition(RecordSql, Record(script, stopwatch), transaction, cancellationToken: ct));
-                await transaction.CommitAsync(ct);
-            }
-        }
-        catch (PostgresException e)
-        {
-            throw new MigrationException($"Migration {script.Name} failed at line {LineOf(script.Sql, e.Position)}: {e.MessageText}", e);
-        }
-
-        logger.LogInformation("Applied migration {Script} in {Elapsed} ms", script.Name, stopwatch.ElapsedMilliseconds);
+        var pending = folder.Repeatables.Where(s => check.PendingRepeatables.Contains(s.Path)).ToList();
+        bool FromBaseline(RepeatableScript s) =>
+            !journaled.Contains(s.Path) && folder.Baseline.TryGetValue(s.Path, out var hash) && hash == s.Checksum;
+        return (pending.Where(FromBaseline).ToList(), pending.Where(s => !FromBaseline(s)).ToList());
     }
 
-    private static object Record(MigrationScript script, Stopwatch stopwatch) =>
-        new { script.Name, script.Checksum, DurationMs = (int)stopwatch.ElapsedMilliseconds };
+    private static async Task<IReadOnlySet<string>> JournaledPathsAsync(NpgsqlConnection connection, CancellationToken ct) =>
+        (await connection.QueryAsync<string>(new CommandDefinition("select path from migrations.repeatable", cancellationToken: ct))).ToHashSet(StringComparer.Ordinal);
 
-    private static int LineOf(string sql, int position) =>
-        position <= 0 ? 0 : sql.AsSpan(0, Math.Min(position, sql.Length)).Count('\n') + 1;
-}
-
-public sealed record MigrationScript(string Name, string Sql, string Checksum, bool NoTransaction)
-{
-    public static MigrationScript FromFile(string file)
+    private (UpgradeEngineBuilder Builder, ScriptTimer Timer) Engine(bool noTransaction, Func<Func<DbUp.Engine.Transactions.IConnectionManager>, ScriptTimer, IJournal> journal)
     {
-        var sql = File.ReadAllText(file).Replace("\r\n", "\n", StringComparison.Ordinal);
-        var checksum = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(sql)));
-        var noTransaction = sql.StartsWith(MigrationRunner.NoTransactionMarker, StringComparison.Ordinal);
-        return new MigrationScript(Path.GetFileName(file), sql, checksum, noTransaction);
+        var timer = new ScriptTimer();
+        var builder = DeployChanges.To.PostgresqlDatabase(ownerConnectionString)
+            .JournalTo((manager, _) => journal(manager, timer))
+            .WithVariablesDisabled()
+            .LogTo(new DebugUpgradeLog(logger));
+        builder.Configure(c => c.ScriptExecutor = new TimedScriptExecutor(() => c.ConnectionManager, () => c.Log, () => c.Journal, timer));
+        builder = builder.WithExecutionTimeout(TimeSpan.Zero); // no limit, as before: an index build may take long
+        return (noTransaction ? builder.WithoutTransaction() : builder.WithTransactionPerScript(), timer);
+    }
+
+    private void Perform((UpgradeEngineBuilder Builder, ScriptTimer Timer) engine)
+    {
+        var upgrader = engine.Builder.Build();
+        upgrader.ScriptExecuted += (_, e) =>
+            logger.LogInformation("Applied {Script} in {Elapsed} ms", ((ScriptExecutedEventArgs)e).Script.Name, engine.Timer.ElapsedMs);
+        var result = upgrader.PerformUpgrade();
+        if (!result.Successful)
+        {
+            throw result.Error as MigrationException
+                  ?? new MigrationException($"{result.ErrorScript?.Name ?? "Migration"} failed: {result.Error?.Message}", result.Error!);
+        }
+    }
+
+    /// <summary>Runs of consecutive scripts with the same transaction mode, in order.</summary>
+    private static IEnumerable<List<MigrationScript>> Consecutive(IReadOnlyList<MigrationScript> scripts)
+    {
+        var run = new List<MigrationScript>();
+        foreach (var script in scripts)
+        {
+            if (run.Count > 0 && run[0].NoTransaction != script.NoTransaction)
+            {
+                yield return run;
+                run = [];
+            }
+
+            run.Add(script);
+        }
+
+        if (run.Count > 0)
+        {
+            yield return run;
+        }
     }
 }
 

@@ -6,8 +6,9 @@ using OpsDash.SharedKernel.Database;
 namespace OpsDash.Host.Setup;
 
 /// <summary>
-/// Ready when the database answers as the app role, every script on disk is applied, no applied
-/// script was edited or removed since, and no index is invalid. The reason goes in the description.
+/// Ready when the database answers as the app role, every migration on disk is applied and every re-appliable
+/// file in its current version, no applied migration was edited or removed since, and no index is invalid.
+/// The reason goes in the description.
 /// </summary>
 internal sealed class DatabaseReadyCheck(AppDataSource dataSource, DatabaseSettings settings) : IHealthCheck
 {
@@ -17,7 +18,7 @@ internal sealed class DatabaseReadyCheck(AppDataSource dataSource, DatabaseSetti
         try
         {
             await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-            check = await SchemaCheck.RunAsync(connection, SchemaCheck.AppliedFunctionSql, settings.ResolveScriptsPath(), cancellationToken);
+            check = await SchemaCheck.RunAsync(connection, SchemaCheck.Journals.App, settings.ResolveScriptsPath(), cancellationToken);
         }
         catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UndefinedFunction)
         {
@@ -33,8 +34,8 @@ internal sealed class DatabaseReadyCheck(AppDataSource dataSource, DatabaseSetti
             return HealthCheckResult.Unhealthy(string.Join(" ", check.Problems()));
         }
 
-        return check.Pending.Count == 0
+        return check.AllPending.Count == 0
             ? HealthCheckResult.Healthy("Database reachable, migrations applied.")
-            : HealthCheckResult.Unhealthy($"{check.Pending.Count} migration script(s) pending: {string.Join(", ", check.Pending)}.");
+            : HealthCheckResult.Unhealthy($"{check.AllPending.Count} migration script(s) pending: {string.Join(", ", check.AllPending)}.");
     }
 }

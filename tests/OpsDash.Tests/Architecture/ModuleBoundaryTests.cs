@@ -65,6 +65,45 @@ public sealed class ModuleBoundaryTests
         Assert.Empty(violations);
     }
 
+    public static TheoryData<string> AllSqlOwners => [.. ModuleNames, Kernel];
+
+    [Theory]
+    [MemberData(nameof(AllSqlOwners))]
+    public void A_modules_SQL_files_name_only_its_own_schemas_core_the_tenancy_functions_and_the_listed_exceptions(string module)
+    {
+        var files = SqlFiles().Where(f => f.Module == module).ToList();
+
+        Assert.NotEmpty(files);
+        Assert.Empty(files.SelectMany(f => SqlFileViolations(module, f.Path, f.Sql)));
+    }
+
+    [Fact]
+    public void Every_SQL_exception_is_still_needed_and_every_newer_migration_names_its_owner()
+    {
+        Assert.Empty(UnneededAllowances());
+        var scanned = SqlFiles().Select(f => f.Path).ToHashSet();
+        Assert.All(
+            Directory.GetFiles(Path.Combine(Root, "db", "scripts", "migrations"), "*.sql").Select(Path.GetFileName).Where(n => string.CompareOrdinal(n, "0031") > 0),
+            name => Assert.True(SqlOwners.ContainsKey(MigrationOwner(name!)), $"{name}: name the owning module or schema after the number ({string.Join(", ", SqlOwners.Keys)})"));
+        Assert.Contains("migrations/0040_crm_contacts_companies.sql", scanned);
+        Assert.Contains("crm/functions/usage_counts.sql", scanned);
+    }
+
+    [Fact]
+    public void A_SQL_file_naming_another_modules_tables_or_a_foreign_key_into_them_fails_the_rules()
+    {
+        Assert.Equal(
+            ["Crm: crm/functions/x.sql names members.org_members"],
+            SqlFileViolations("Crm", "crm/functions/x.sql", "-- reads members.invitations? no: only this comment does\nselect 1 from members.org_members m where m.org_id = core.current_org_id();"));
+        Assert.Equal(
+            ["Crm: migrations/0070_crm_x.sql has a foreign key into projects.projects"],
+            SqlFileViolations("Crm", "migrations/0070_crm_x.sql", "create table crm.x (org_id uuid references organizations.organizations (id), project_id uuid, foreign key (org_id, project_id) references projects.projects (org_id, id));"));
+        Assert.Empty(SqlFileViolations("Projects", "migrations/0070_projects_x.sql", "create table projects.x (org_id uuid, deal_id uuid, foreign key (org_id, deal_id) references crm.deals (org_id, id));"));
+        Assert.Single(SqlFileViolations("Automation", "automation/functions/x.sql", "select o.name from organizations.organizations o"));
+        Assert.Empty(SqlFileViolations("Automation", "automation/functions/org_name.sql", "select o.name from organizations.organizations o"));
+        Assert.Empty(SqlFileViolations(Kernel, "core/functions/x.sql", "select 1 from migrations.journal, jobs.jobs where members.job_org_ids() is not null"));
+    }
+
     [Fact]
     public void Modules_can_neither_start_background_work_nor_name_the_transactions_org()
     {

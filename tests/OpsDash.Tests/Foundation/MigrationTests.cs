@@ -8,7 +8,8 @@ namespace OpsDash.Tests.Foundation;
 
 public sealed class MigrationTests
 {
-    private static readonly int ScriptCount = Directory.GetFiles(TestDatabaseServer.ScriptsPath, "*.sql").Length;
+    private static readonly int ScriptCount = Directory.GetFiles(TestDatabaseServer.MigrationsPath, "*.sql").Length;
+    private static readonly ScriptFolder Scripts = ScriptFolder.Load(TestDatabaseServer.ScriptsPath);
 
     [Fact]
     public async Task Applies_every_script_from_zero_and_journals_each()
@@ -17,12 +18,15 @@ public sealed class MigrationTests
 
         var applied = await Runner(db).MigrateAsync();
 
-        Assert.Equal(ScriptCount, applied.Count);
+        Assert.Equal(ScriptCount, applied.Migrations.Count);
         await using var connection = new NpgsqlConnection(db);
         var journal = (await connection.QueryAsync<(string Name, string Checksum, int DurationMs)>(
             "select script_name, checksum, duration_ms from migrations.journal order by script_name")).ToList();
-        Assert.Equal(applied, journal.Select(j => j.Name));
+        Assert.Equal(applied.Migrations, journal.Select(j => j.Name));
         Assert.All(journal, j => Assert.Equal(64, j.Checksum.Length));
+        var repeatables = (await connection.QueryAsync<(string Path, string Checksum)>("select path, checksum from migrations.repeatable order by path")).ToList();
+        Assert.Equal(Scripts.Repeatables.Select(s => (s.Path, s.Checksum)).OrderBy(s => s.Path, StringComparer.Ordinal), repeatables);
+        Assert.Equal(Scripts.Repeatables.Select(s => s.Path).Order(), applied.Repeatables.Concat(applied.Adopted).Order());
     }
 
     [Fact]
@@ -33,7 +37,7 @@ public sealed class MigrationTests
 
         var second = await Runner(db).MigrateAsync();
 
-        Assert.Empty(second);
+        Assert.Equal((0, 0), (second.Count, second.Adopted.Count));
     }
 
     [Fact]
@@ -43,9 +47,11 @@ public sealed class MigrationTests
 
         var pending = await Runner(db).MigrateAsync(dryRun: true);
 
-        Assert.Equal(ScriptCount, pending.Count);
+        Assert.Equal(ScriptCount, pending.Migrations.Count);
+        Assert.Equal(Scripts.Repeatables.Count, pending.Repeatables.Count + pending.Adopted.Count);
         await using var connection = new NpgsqlConnection(db);
         Assert.Equal(0, await connection.ExecuteScalarAsync<int>("select count(*) from migrations.journal"));
+        Assert.Equal(0, await connection.ExecuteScalarAsync<int>("select count(*) from migrations.repeatable"));
     }
 
     [Fact]
@@ -54,12 +60,13 @@ public sealed class MigrationTests
         var db = await EmptyDatabaseAsync();
         var folder = CopyScripts();
         await Runner(db, folder).MigrateAsync();
-        var first = Directory.GetFiles(folder, "*.sql").Order(StringComparer.Ordinal).First();
+        var first = MigrationFiles(folder).First();
         await File.AppendAllTextAsync(first, "\n-- edited after it was applied\n");
 
         var error = await Assert.ThrowsAsync<MigrationException>(() => Runner(db, folder).MigrateAsync());
 
         Assert.Contains(Path.GetFileName(first), error.Message, StringComparison.Ordinal);
+        Assert.Contains("put the change in a new script", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -68,7 +75,7 @@ public sealed class MigrationTests
         var db = await EmptyDatabaseAsync();
         var folder = CopyScripts();
         await Runner(db, folder).MigrateAsync();
-        var removed = Directory.GetFiles(folder, "*.sql").Order(StringComparer.Ordinal).Skip(2).First();
+        var removed = MigrationFiles(folder).Skip(2).First();
         File.Delete(removed);
 
         var error = await Assert.ThrowsAsync<MigrationException>(() => Runner(db, folder).MigrateAsync());
@@ -82,13 +89,9 @@ public sealed class MigrationTests
     {
         var db = await EmptyDatabaseAsync();
         var folder = CopyScripts();
-        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
-        {
-            ["Database:Url"] = db,
-            ["Database:ScriptsPath"] = folder,
-        }).Build();
+        var configuration = Configuration(db, folder);
         Assert.Equal(0, await MigrateCommand.RunAsync(configuration, []));
-        var last = Directory.GetFiles(folder, "*.sql").Order(StringComparer.Ordinal).Last();
+        var last = MigrationFiles(folder).Last();
         var original = await File.ReadAllTextAsync(last);
 
         var clean = await MigrateCommand.RunAsync(configuration, ["--verify"]);
@@ -97,6 +100,8 @@ public sealed class MigrationTests
         File.Delete(last);
         var removed = await MigrateCommand.RunAsync(configuration, ["--verify"]);
         await File.WriteAllTextAsync(last, original);
+        await File.AppendAllTextAsync(Path.Combine(folder, "crm", "policies", "contacts.sql"), "\n-- a changed re-appliable file is pending, not broken\n");
+        var changedRepeatable = await MigrateCommand.RunAsync(configuration, ["--verify"]);
         await using (var connection = new NpgsqlConnection(db))
         {
             await LeaveInvalidIndexAsync(connection);
@@ -105,9 +110,10 @@ public sealed class MigrationTests
         var invalid = await MigrateCommand.RunAsync(configuration, ["--verify"]);
         await using var owner = new NpgsqlConnection(db);
         await owner.OpenAsync();
-        var check = await SchemaCheck.RunAsync(owner, SchemaCheck.JournalSql, folder, CancellationToken.None);
+        var check = await SchemaCheck.RunAsync(owner, SchemaCheck.Journals.Owner, folder, CancellationToken.None);
 
-        Assert.Equal((0, 1, 1, 1), (clean, edited, removed, invalid));
+        Assert.Equal((0, 1, 1, 0, 1), (clean, edited, removed, changedRepeatable, invalid));
+        Assert.Equal(["crm/policies/contacts.sql"], check.PendingRepeatables);
         Assert.Equal(["organizations.plan_limits_one_per_plan"], check.InvalidIndexes);
         Assert.Contains(check.Problems(), p => p.Contains("DROP INDEX CONCURRENTLY organizations.plan_limits_one_per_plan", StringComparison.Ordinal));
     }
@@ -127,25 +133,28 @@ public sealed class MigrationTests
 
         var results = await Task.WhenAll(Runner(db).MigrateAsync(), Runner(db).MigrateAsync());
 
-        Assert.Equal(ScriptCount, results.Sum(r => r.Count));
+        Assert.Equal(ScriptCount, results.Sum(r => r.Migrations.Count));
+        Assert.Equal(Scripts.Repeatables.Count, results.Sum(r => r.Repeatables.Count + r.Adopted.Count));
         await using var connection = new NpgsqlConnection(db);
         Assert.Equal(ScriptCount, await connection.ExecuteScalarAsync<int>("select count(*) from migrations.journal"));
     }
 
     [Fact]
-    public async Task A_failing_script_rolls_back_and_is_not_journaled()
+    public async Task A_failing_script_rolls_back_is_not_journaled_and_names_its_line()
     {
         var db = await EmptyDatabaseAsync();
         var folder = CopyScripts();
-        await File.WriteAllTextAsync(Path.Combine(folder, "9998_ok_then_fail.sql"),
-            "create table core.half_done (id int);\nselect 1 / 0;\n");
+        await File.WriteAllTextAsync(Path.Combine(folder, "migrations", "9998_ok_then_fail.sql"),
+            "-- a table, then a mistake\ncreate table core.half_done (id int);\n\ninsert into core.half_done\nselect id from core.no_such_table;\n");
 
-        await Assert.ThrowsAsync<MigrationException>(() => Runner(db, folder).MigrateAsync());
+        var error = await Assert.ThrowsAsync<MigrationException>(() => Runner(db, folder).MigrateAsync());
 
+        Assert.StartsWith("9998_ok_then_fail.sql failed at line 5: relation \"core.no_such_table\" does not exist", error.Message, StringComparison.Ordinal);
         await using var connection = new NpgsqlConnection(db);
         Assert.Null(await connection.ExecuteScalarAsync<string>("select to_regclass('core.half_done')::text"));
         Assert.Equal(0, await connection.ExecuteScalarAsync<int>(
             "select count(*) from migrations.journal where script_name = '9998_ok_then_fail.sql'"));
+        Assert.Equal(ScriptCount, await connection.ExecuteScalarAsync<int>("select count(*) from migrations.journal"));
     }
 
     [Fact]
@@ -153,25 +162,22 @@ public sealed class MigrationTests
     {
         var db = await EmptyDatabaseAsync();
         var folder = CopyScripts();
-        await File.WriteAllTextAsync(Path.Combine(folder, "9998_table.sql"), "create table core.big (id int);\n");
-        await File.WriteAllTextAsync(Path.Combine(folder, "9999_index.sql"),
+        await File.WriteAllTextAsync(Path.Combine(folder, "migrations", "9998_table.sql"), "create table core.big (id int);\n");
+        await File.WriteAllTextAsync(Path.Combine(folder, "migrations", "9999_index.sql"),
             MigrationRunner.NoTransactionMarker + "\ncreate index concurrently big_id_idx on core.big (id);\n");
 
-        await Runner(db, folder).MigrateAsync();
+        var applied = await Runner(db, folder).MigrateAsync();
 
         await using var connection = new NpgsqlConnection(db);
         Assert.Equal("core.big_id_idx", await connection.ExecuteScalarAsync<string>("select to_regclass('core.big_id_idx')::text"));
+        Assert.Equal(["9998_table.sql", "9999_index.sql"], applied.Migrations.TakeLast(2));
     }
 
     [Fact]
     public async Task The_migrate_command_lists_then_applies_without_serving()
     {
         var db = await EmptyDatabaseAsync();
-        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
-        {
-            ["Database:Url"] = db,
-            ["Database:ScriptsPath"] = TestDatabaseServer.ScriptsPath,
-        }).Build();
+        var configuration = Configuration(db, TestDatabaseServer.ScriptsPath);
 
         Assert.Equal(0, await MigrateCommand.RunAsync(configuration, ["--dry-run"]));
         await using (var connection = new NpgsqlConnection(db))
@@ -189,15 +195,28 @@ public sealed class MigrationTests
     private static async Task<string> EmptyDatabaseAsync() =>
         await (await TestDatabaseServer.GetAsync()).CreateEmptyDatabaseAsync("migr");
 
-    private static MigrationRunner Runner(string db, string? folder = null) =>
+    internal static MigrationRunner Runner(string db, string? folder = null) =>
         new(db, folder ?? TestDatabaseServer.ScriptsPath, NullLogger.Instance);
 
-    private static string CopyScripts()
+    internal static IConfiguration Configuration(string db, string folder) =>
+        new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Database:Url"] = db,
+            ["Database:ScriptsPath"] = folder,
+        }).Build();
+
+    internal static IEnumerable<string> MigrationFiles(string folder) =>
+        Directory.GetFiles(Path.Combine(folder, ScriptFolder.MigrationsFolder), "*.sql").Order(StringComparer.Ordinal);
+
+    /// <summary>A copy of db/scripts (every folder, the baseline and the manifest) to change in a test.</summary>
+    internal static string CopyScripts()
     {
         var folder = Directory.CreateTempSubdirectory("opsdash-scripts-").FullName;
-        foreach (var file in Directory.GetFiles(TestDatabaseServer.ScriptsPath, "*.sql"))
+        foreach (var file in Directory.GetFiles(TestDatabaseServer.ScriptsPath, "*", SearchOption.AllDirectories))
         {
-            File.Copy(file, Path.Combine(folder, Path.GetFileName(file)));
+            var target = Path.Combine(folder, Path.GetRelativePath(TestDatabaseServer.ScriptsPath, file));
+            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+            File.Copy(file, target);
         }
 
         return folder;

@@ -10,7 +10,7 @@ namespace OpsDash.Tests.Infrastructure;
 
 /// <summary>
 /// One PostgreSQL cluster per test run, started like the Host starts its own, with the real
-/// db/scripts migrated once into a template database. A test class rents a database of its own
+/// db/scripts migrated once (by the Host's runner) into a template database. A test class rents a database of its own
 /// (<see cref="RentDatabaseAsync"/>), so classes run in parallel. Two ways to get one, chosen by
 /// <c>OPSDASH_TEST_DATABASES</c> (issue 18, ADR 0003): <c>clone</c> makes a new clone of the template for every
 /// class (<c>CREATE DATABASE ... TEMPLATE</c>); <c>respawn</c> keeps a pool of clones, one per class running at
@@ -41,6 +41,9 @@ public sealed class TestDatabaseServer
     private TestDatabaseServer(EmbeddedPostgres postgres) => _postgres = postgres;
 
     public static string ScriptsPath { get; } = Path.Combine(RepositoryRoot.Find(), "db", "scripts");
+
+    /// <summary>The run-once migrations, <c>db/scripts/migrations</c>.</summary>
+    public static string MigrationsPath { get; } = Path.Combine(ScriptsPath, ScriptFolder.MigrationsFolder);
 
     public string SuperuserConnectionString => _postgres.SuperuserConnectionString;
 
@@ -99,6 +102,25 @@ public sealed class TestDatabaseServer
         try
         {
             await DatabaseBootstrap.EnsureDatabaseAsync(SuperuserConnectionString, OwnerRole, name, template: null, CancellationToken.None);
+        }
+        finally
+        {
+            CreateLock.Release();
+        }
+
+        return OwnerConnectionString(name);
+    }
+
+    /// <summary>A copy of another test database (which must have no open connection), for migration tests.</summary>
+    public async Task<string> CopyDatabaseAsync(string sourceConnectionString, string prefix)
+    {
+        var name = $"e_{prefix.ToLowerInvariant()}_{Guid.NewGuid():N}";
+        NpgsqlConnection.ClearAllPools();
+        await CreateLock.WaitAsync();
+        try
+        {
+            var source = new NpgsqlConnectionStringBuilder(sourceConnectionString).Database;
+            await DatabaseBootstrap.EnsureDatabaseAsync(SuperuserConnectionString, OwnerRole, name, source, CancellationToken.None);
         }
         finally
         {
