@@ -60,7 +60,8 @@ public sealed class TestDatabaseServer
         if (UseRespawn && _free.TryTake(out var name))
         {
             Interlocked.Increment(ref _resets);
-            await _reset!.RunAsync(new NpgsqlConnectionStringBuilder(SuperuserConnectionString) { Database = name }.ConnectionString, name);
+            // Unpooled: a reset must leave no session behind in the database the class gets.
+            await _reset!.RunAsync(new NpgsqlConnectionStringBuilder(SuperuserConnectionString) { Database = name, Pooling = false }.ConnectionString, name);
             Interlocked.Add(ref _resetTicks, Stopwatch.GetTimestamp() - started);
             return OwnerConnectionString(name);
         }
@@ -75,6 +76,12 @@ public sealed class TestDatabaseServer
     {
         if (UseRespawn)
         {
+            // The class's pooled owner sessions stay otherwise, and the next class would see them as its own.
+            using (var pooled = new NpgsqlConnection(ownerConnectionString))
+            {
+                NpgsqlConnection.ClearPool(pooled);
+            }
+
             _free.Add(new NpgsqlConnectionStringBuilder(ownerConnectionString).Database!);
         }
     }
@@ -178,11 +185,11 @@ public sealed class TestDatabaseServer
         var server = new TestDatabaseServer(postgres);
         AppDomain.CurrentDomain.ProcessExit += (_, _) =>
         {
-            postgres.StopAsync().GetAwaiter().GetResult();
-            // How the run got its databases, for ADR 0003's figures.
+            // How the run got its databases, for ADR 0003's figures; first, as the test host may be killed while PostgreSQL stops.
             File.WriteAllText(Path.Combine(RepositoryRoot.Find(), ".data", "test-databases.txt"),
                 $"{(UseRespawn ? "respawn" : "clone")}: {server._rentals} rentals, {server._resets} Respawn resets in {Milliseconds(server._resetTicks)} ms, " +
                 $"{server._rentals - server._resets} clones in {Milliseconds(server._cloneTicks)} ms\n");
+            postgres.StopAsync().GetAwaiter().GetResult();
         };
 
         await server.RequirePasswordsInPasswordDatabaseAsync();
