@@ -45,14 +45,7 @@ public class OpsDashFactory : WebApplicationFactory<Program>, IAsyncLifetime
         _settings["Database:ScriptsPath"] = TestDatabaseServer.ScriptsPath;
     }
 
-    public new virtual async Task DisposeAsync()
-    {
-        await base.DisposeAsync();
-        if (OwnerConnectionString.Length > 0)
-        {
-            (await TestDatabaseServer.GetAsync()).ReturnDatabase(OwnerConnectionString);
-        }
-    }
+    public new virtual async Task DisposeAsync() => await base.DisposeAsync();
 
     public async Task<NpgsqlConnection> OpenOwnerAsync()
     {

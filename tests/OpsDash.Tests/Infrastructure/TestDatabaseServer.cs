@@ -1,21 +1,16 @@
-using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Net.Sockets;
 using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
 using OpsDash.Host.Database;
-using Respawn;
-using Respawn.Graph;
 
 namespace OpsDash.Tests.Infrastructure;
 
 /// <summary>
 /// One PostgreSQL cluster per test run, started like the Host starts its own, with the real
 /// db/scripts migrated once (by the Host's runner) into a template database. A test class rents a database of its own
-/// (<see cref="RentDatabaseAsync"/>), so classes run in parallel. Two ways to get one, chosen by
-/// <c>OPSDASH_TEST_DATABASES</c> (issue 18, ADR 0003): <c>clone</c> makes a new clone of the template for every
-/// class (<c>CREATE DATABASE ... TEMPLATE</c>); <c>respawn</c> keeps a pool of clones, one per class running at
-/// once, and a returned one is reset by Respawn before the next class gets it.
+/// (<see cref="RentDatabaseAsync"/>), a new clone of the template (<c>CREATE DATABASE ... TEMPLATE</c>), so classes
+/// run in parallel. Cloning measured faster than resetting pooled databases with Respawn (ADR 0003).
 /// </summary>
 public sealed class TestDatabaseServer
 {
@@ -32,14 +27,9 @@ public sealed class TestDatabaseServer
 
     private static readonly Lazy<Task<TestDatabaseServer>> Instance = new(StartAsync);
     private static readonly SemaphoreSlim CreateLock = new(1, 1);
-    private static readonly bool UseRespawn = Environment.GetEnvironmentVariable("OPSDASH_TEST_DATABASES") == "respawn";
     private readonly EmbeddedPostgres _postgres;
-    private readonly ConcurrentBag<string> _free = [];
-    private Reset? _reset;
     private int _rentals;
-    private int _resets;
     private long _cloneTicks;
-    private long _resetTicks;
 
     private TestDatabaseServer(EmbeddedPostgres postgres) => _postgres = postgres;
 
@@ -52,38 +42,14 @@ public sealed class TestDatabaseServer
 
     public static Task<TestDatabaseServer> GetAsync() => Instance.Value;
 
-    /// <summary>A migrated database for one test class, nobody else's until <see cref="ReturnDatabase"/>; its owner connection string.</summary>
+    /// <summary>A migrated database for one test class, nobody else's; its owner connection string.</summary>
     public async Task<string> RentDatabaseAsync(string prefix)
     {
         Interlocked.Increment(ref _rentals);
         var started = Stopwatch.GetTimestamp();
-        if (UseRespawn && _free.TryTake(out var name))
-        {
-            Interlocked.Increment(ref _resets);
-            // Unpooled: a reset must leave no session behind in the database the class gets.
-            await _reset!.RunAsync(new NpgsqlConnectionStringBuilder(SuperuserConnectionString) { Database = name, Pooling = false }.ConnectionString, name);
-            Interlocked.Add(ref _resetTicks, Stopwatch.GetTimestamp() - started);
-            return OwnerConnectionString(name);
-        }
-
-        var created = await CreateDatabaseAsync(UseRespawn ? "pool" : prefix);
+        var created = await CreateDatabaseAsync(prefix);
         Interlocked.Add(ref _cloneTicks, Stopwatch.GetTimestamp() - started);
         return created;
-    }
-
-    /// <summary>The class is done with it (its Host stopped): the pool's next class gets it after a reset.</summary>
-    public void ReturnDatabase(string ownerConnectionString)
-    {
-        if (UseRespawn)
-        {
-            // The class's pooled owner sessions stay otherwise, and the next class would see them as its own.
-            using (var pooled = new NpgsqlConnection(ownerConnectionString))
-            {
-                NpgsqlConnection.ClearPool(pooled);
-            }
-
-            _free.Add(new NpgsqlConnectionStringBuilder(ownerConnectionString).Database!);
-        }
     }
 
     /// <summary>A new database cloned from the migrated template; returns its owner connection string.</summary>
@@ -187,8 +153,7 @@ public sealed class TestDatabaseServer
         {
             // How the run got its databases, for ADR 0003's figures; first, as the test host may be killed while PostgreSQL stops.
             File.WriteAllText(Path.Combine(RepositoryRoot.Find(), ".data", "test-databases.txt"),
-                $"{(UseRespawn ? "respawn" : "clone")}: {server._rentals} rentals, {server._resets} Respawn resets in {Milliseconds(server._resetTicks)} ms, " +
-                $"{server._rentals - server._resets} clones in {Milliseconds(server._cloneTicks)} ms\n");
+                $"clone: {server._rentals} clones in {Milliseconds(server._cloneTicks)} ms\n");
             postgres.StopAsync().GetAwaiter().GetResult();
         };
 
@@ -197,12 +162,6 @@ public sealed class TestDatabaseServer
         await DatabaseBootstrap.EnsureDatabaseAsync(server.SuperuserConnectionString, OwnerRole, TemplateDatabase, template: null, CancellationToken.None);
         var template = server.OwnerConnectionString(TemplateDatabase);
         await new MigrationRunner(template, ScriptsPath, logger).MigrateAsync();
-        if (UseRespawn)
-        {
-            server._reset = await Reset.CreateAsync(
-                new NpgsqlConnectionStringBuilder(server.SuperuserConnectionString) { Database = TemplateDatabase, Pooling = false }.ConnectionString);
-        }
-
         NpgsqlConnection.ClearAllPools(); // a template must have no open connections
         return server;
     }
@@ -241,79 +200,4 @@ public sealed class TestDatabaseServer
         listener.Start();
         return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
-
-    /// <summary>
-    /// Puts a pooled database back as the template was: Respawn truncates every table of the application's schemas
-    /// but <c>migrations.journal</c>, then the rows the migrations seeded (plans, features, policies...), read from
-    /// the template once, are written back, since a class may have changed them. Runs as the superuser (tables are
-    /// owned by opsdash_owner with RLS forced; foreign keys and triggers are off while the seed goes back).
-    /// Per-database role settings a class made (ContactTransferFactory's statement_timeout) are reset too.
-    /// </summary>
-    private sealed class Reset(Respawner respawner, IReadOnlyList<SeededTable> seeded)
-    {
-        private const string SchemasSql = """
-            select n.nspname from pg_namespace n
-             where n.nspowner = @OwnerRole::regrole and n.nspname not in ('public', 'migrations')
-             order by 1
-            """;
-
-        // Every table the migrations left rows in, with its writable columns and its rows as JSON.
-        private const string SeededSql = """
-            select format('%I.%I', n.nspname, c.relname) as name,
-                   (select string_agg(quote_ident(a.attname), ', ' order by a.attnum) from pg_attribute a
-                     where a.attrelid = c.oid and a.attnum > 0 and not a.attisdropped and a.attgenerated = '') as columns
-              from pg_class c join pg_namespace n on n.oid = c.relnamespace
-             where c.relkind = 'r' and n.nspname = any (@Schemas)
-             order by 1
-            """;
-
-        public static async Task<Reset> CreateAsync(string templateSuperuser)
-        {
-            await using var connection = new NpgsqlConnection(templateSuperuser);
-            await connection.OpenAsync();
-            var schemas = (await connection.QueryAsync<string>(SchemasSql, new { OwnerRole })).ToArray();
-            var respawner = await Respawner.CreateAsync(connection, new RespawnerOptions
-            {
-                DbAdapter = DbAdapter.Postgres,
-                SchemasToInclude = schemas,
-                TablesToIgnore = [new Table("migrations", "journal")],
-            });
-            var seeded = new List<SeededTable>();
-            foreach (var (name, columns) in await connection.QueryAsync<(string, string)>(SeededSql, new { Schemas = schemas }))
-            {
-                // The names come from the catalog, not from input.
-                var rows = await connection.ExecuteScalarAsync<string>($"select coalesce(json_agg(t), '[]')::text from {name} t where exists (select from {name})");
-                if (rows is not null and not "[]")
-                {
-                    seeded.Add(new SeededTable(name, columns, rows));
-                }
-            }
-
-            return new Reset(respawner, seeded);
-        }
-
-        public async Task RunAsync(string superuser, string database)
-        {
-            await using var connection = new NpgsqlConnection(superuser);
-            await connection.OpenAsync();
-            await respawner.ResetAsync(connection);
-            await using (var transaction = await connection.BeginTransactionAsync())
-            {
-                await connection.ExecuteAsync("set local session_replication_role = replica", transaction: transaction);
-                foreach (var table in seeded)
-                {
-                    await connection.ExecuteAsync(
-                        $"insert into {table.Name} ({table.Columns}) overriding system value select {table.Columns} from json_populate_recordset(null::{table.Name}, @Rows::json)",
-                        new { table.Rows }, transaction);
-                }
-
-                await transaction.CommitAsync();
-            }
-
-            var quoted = await connection.ExecuteScalarAsync<string>("select quote_ident(@database)", new { database });
-            await connection.ExecuteAsync($"alter role opsdash_app in database {quoted} reset all; alter role opsdash_jobs in database {quoted} reset all");
-        }
-    }
-
-    private sealed record SeededTable(string Name, string Columns, string Rows);
 }
