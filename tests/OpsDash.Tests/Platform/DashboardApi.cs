@@ -64,14 +64,16 @@ internal static class DashboardApi
         return id;
     }
 
-    public static async Task<Guid> ProjectAsync(this OpsDashFactory factory, Guid orgId, string name = "Launch", bool deleted = false)
+    public static async Task<Guid> ProjectAsync(this OpsDashFactory factory, Guid orgId, string name = "Launch")
     {
         var id = Guid.NewGuid();
-        await factory.ExecuteOwnerAsync(
-            "insert into projects.projects (org_id, id, name, deleted_at) values (@orgId, @id, @name, case when @deleted then now() end)",
-            new { orgId, id, name, deleted });
+        await factory.ExecuteOwnerAsync("insert into projects.projects (org_id, id, name) values (@orgId, @id, @name)", new { orgId, id, name });
         return id;
     }
+
+    /// <summary>Soft-deletes a project: its tasks stay in the table and disappear from every read.</summary>
+    public static Task DeleteProjectAsync(this OpsDashFactory factory, Guid project) =>
+        factory.ExecuteOwnerAsync("update projects.projects set deleted_at = now() where id = @project", new { project });
 
     /// <summary>A task; a done one gets <paramref name="completedAt"/> after the insert (the completion trigger stamps now()).</summary>
     public static async Task<Guid> TaskAsync(

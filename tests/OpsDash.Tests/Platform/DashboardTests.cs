@@ -44,13 +44,14 @@ public sealed class DashboardTests(OpsDashFactory factory) : IClassFixture<OpsDa
 
         var today = DateOnly.FromDateTime(DateTime.UtcNow);
         var project = await factory.ProjectAsync(org);
-        var gone = await factory.ProjectAsync(org, "Gone", deleted: true);
+        var gone = await factory.ProjectAsync(org, "Gone");
         var done = await factory.TaskAsync(org, project, "Done in March", "done", completedAt: Utc("2026-03-10T09:00:00Z"));
         await factory.TaskAsync(org, project, "Done in April", "done", completedAt: Utc("2026-04-01T00:00:00Z"));
         await factory.TaskAsync(org, project, "Overdue", dueDate: today.AddDays(-1));
         await factory.TaskAsync(org, project, "Due today", dueDate: today);
         await factory.TaskAsync(org, project, "Overdue but cancelled", "cancelled", dueDate: today.AddDays(-3));
         await factory.TaskAsync(org, gone, "Overdue in a deleted project", dueDate: today.AddDays(-2));
+        await factory.DeleteProjectAsync(gone);
 
         // Billable: USD 90 min at 100 = 150.00 and 20 min without a rate = 0; EUR 30 min at 50 = 25.00. Not counted:
         // the day after the range, and non-billable time.

@@ -87,8 +87,9 @@ public sealed class InsightTests(OpsDashFactory factory) : IClassFixture<OpsDash
         var project = await factory.ProjectAsync(org);
         await factory.TaskAsync(org, project, "Due later", dueDate: today.AddDays(4), createdAt: now.AddDays(-13));
         await factory.TaskAsync(org, project, "Done late", "done", dueDate: today.AddDays(-5), createdAt: now.AddDays(-40));
-        var gone = await factory.ProjectAsync(org, "Gone", deleted: true);
+        var gone = await factory.ProjectAsync(org, "Gone");
         await factory.TaskAsync(org, gone, "Late in a deleted project", dueDate: today.AddDays(-5), createdAt: now.AddDays(-40));
+        await factory.DeleteProjectAsync(gone);
 
         var body = await set.Member.GetOkAsync($"{Insights(slug)}?locale={locale}");
         Assert.Empty(body.GetProperty("insights").EnumerateArray());
