@@ -1,6 +1,5 @@
-using OpsDash.Host.Database;
-
 using System.Text.RegularExpressions;
+using OpsDash.Host.Database;
 
 namespace OpsDash.Tests.Platform;
 
