@@ -41,9 +41,14 @@ internal sealed class CrmInsights(DbSession db, TenantContext tenant) : ICrmInsi
                  where l.org_id = @OrgId and l.deleted_at is null and l.created_at >= @From and l.created_at < @Until), 0
         """;
 
+    // The total is an uncorrelated subquery (an InitPlan, run once): an index-only count on the rule's index, while
+    // the records are the first entries of the same index, so the cost stays with the records shown however many
+    // deals match (a window count would fetch every matching row).
     // ix_deals_quiet_since: the at-risk list's index and order.
     private const string QuietSql = """
-        select d.id, d.title, d.amount, d.currency, s.name as stage_name, d.quiet_since as since, count(*) over () as total
+        select d.id, d.title, d.amount, d.currency, s.name as stage_name, d.quiet_since as since,
+               (select count(*) from crm.deals x
+                 where x.org_id = @OrgId and x.deleted_at is null and x.status = 'open' and x.quiet_since < @Before) as total
           from crm.deals d
           join crm.pipeline_stages s on s.org_id = d.org_id and s.id = d.stage_id
          where d.org_id = @OrgId and d.deleted_at is null and d.status = 'open' and d.quiet_since < @Before
@@ -53,7 +58,9 @@ internal sealed class CrmInsights(DbSession db, TenantContext tenant) : ICrmInsi
 
     // ix_deals_stage_changed_at (0085).
     private const string StalledSql = """
-        select d.id, d.title, d.amount, d.currency, s.name as stage_name, d.stage_changed_at as since, count(*) over () as total
+        select d.id, d.title, d.amount, d.currency, s.name as stage_name, d.stage_changed_at as since,
+               (select count(*) from crm.deals x
+                 where x.org_id = @OrgId and x.deleted_at is null and x.status = 'open' and x.stage_changed_at < @Before) as total
           from crm.deals d
           join crm.pipeline_stages s on s.org_id = d.org_id and s.id = d.stage_id
          where d.org_id = @OrgId and d.deleted_at is null and d.status = 'open' and d.stage_changed_at < @Before
@@ -63,7 +70,9 @@ internal sealed class CrmInsights(DbSession db, TenantContext tenant) : ICrmInsi
 
     // ix_leads_status (0047): new leads in creation order.
     private const string UnansweredSql = """
-        select l.id, l.name, l.email, l.created_at, count(*) over () as total
+        select l.id, l.name, l.email, l.created_at,
+               (select count(*) from crm.leads x
+                 where x.org_id = @OrgId and x.deleted_at is null and x.status = 'new' and x.created_at < @Before) as total
           from crm.leads l
          where l.org_id = @OrgId and l.deleted_at is null and l.status = 'new' and l.created_at < @Before
          order by l.created_at, l.id
