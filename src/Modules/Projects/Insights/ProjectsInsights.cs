@@ -35,26 +35,35 @@ internal sealed class ProjectsInsights(DbSession db, TenantContext tenant) : IPr
          group by v.currency
         """;
 
-    private const string TaskColumns = """
-        select t.id as task_id, t.project_id, p.name as project_name, t.title, t.status, t.due_date::text as due_date, t.created_at,
-               count(*) over () as total
+    // A rule's total is an uncorrelated subquery (run once) with the same filter as its records, which are the
+    // first entries in the rule's order: the cost stays with the records shown, not with every match.
+    private const string OpenTasks = """
           from projects.tasks t
           join projects.projects p on p.org_id = t.org_id and p.id = t.project_id and p.deleted_at is null
          where t.org_id = @OrgId and t.deleted_at is null and t.status not in ('done', 'cancelled')
         """;
 
-    // ix_tasks_due_date (0050).
-    private const string DueSql = TaskColumns + """
+    private const string DueFilter = """
 
            and t.due_date is not null and t.due_date >= @FromDate::date and t.due_date <= @ToDate::date
+        """;
+
+    private const string CreatedFilter = "\n   and t.created_at < @Before";
+
+    private const string TaskColumns = """
+        select t.id as task_id, t.project_id, p.name as project_name, t.title, t.status, t.due_date::text as due_date, t.created_at,
+        """;
+
+    // ix_tasks_due_date (0050).
+    private const string DueSql = TaskColumns + "\n       (select count(*)\n" + OpenTasks + DueFilter + ") as total\n" + OpenTasks + DueFilter + """
+
          order by t.due_date, t.id
          limit @Limit
         """;
 
     // ix_tasks_created_at__open (0086).
-    private const string UnresolvedSql = TaskColumns + """
+    private const string UnresolvedSql = TaskColumns + "\n       (select count(*)\n" + OpenTasks + CreatedFilter + ") as total\n" + OpenTasks + CreatedFilter + """
 
-           and t.created_at < @Before
          order by t.created_at, t.id
          limit @Limit
         """;
