@@ -103,7 +103,7 @@ psql_app <<SQL | grep -E "Execution Time|Index Only Scan|Index Scan|Seq Scan|Hea
 begin;
 select set_config('app.user_id', '$USER_ID', true), set_config('app.org_id', '$ORG_ID', true) \g /dev/null
 explain (analyze, costs off)
-$(sed '/^--/d' bench/sql/dashboard-crm.sql | sed "s/@OrgId/'$ORG_ID'::uuid/g; s/@From/'$YEAR_FROM'::timestamptz/g; s/@Until/('$TODAY'::date + 1)::timestamptz/g");
+$(sed '/^--/d' bench/sql/dashboard-crm.sql | sed "s/@OrgId/'$ORG_ID'::uuid/g; s/@FromDay::date/'$YEAR_FROM'::date/g; s/@ToDay::date/'$TODAY'::date/g; s/@From/'$YEAR_FROM'::timestamptz/g; s/@Until/('$TODAY'::date + 1)::timestamptz/g");
 explain (analyze, costs off)
 $(sed '/^--/d' bench/sql/dashboard-projects.sql | sed "s/@OrgId/'$ORG_ID'::uuid/g; s/@FromDate::date/'$YEAR_FROM'::date/g; s/@ToDate::date/'$TODAY'::date/g; s/@Today::date/'$TODAY'::date/g; s/@From/'$YEAR_FROM'::timestamptz/g; s/@Until/('$TODAY'::date + 1)::timestamptz/g");
 rollback;

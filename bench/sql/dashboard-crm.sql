@@ -17,11 +17,7 @@ select d.status, null, null, 0, 0, false, false, d.currency, count(*), coalesce(
    and d.stage_changed_at >= @From and d.stage_changed_at < @Until
  group by d.status, d.currency
 union all
-select 'contacts', null, null, 0, 0, false, false, null,
-       (select count(*) from crm.contacts c
-         where c.org_id = @OrgId and c.deleted_at is null and c.created_at >= @From and c.created_at < @Until), 0
-union all
-select 'leads', null, null, 0, 0, false, false, null,
-       (select count(*) from crm.leads l
-         where l.org_id = @OrgId and l.deleted_at is null and l.created_at >= @From and l.created_at < @Until), 0
+select 'new', null, null, 0, 0, false, false, null, coalesce(sum(n.contacts), 0)::bigint, coalesce(sum(n.leads), 0)
+  from crm.daily_counts n
+ where n.org_id = @OrgId and n.day >= @FromDay::date and n.day <= @ToDay::date
 

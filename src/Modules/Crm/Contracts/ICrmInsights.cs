@@ -8,10 +8,11 @@ namespace OpsDash.Modules.Crm.Contracts;
 public interface ICrmInsights
 {
     /// <summary>
-    /// The pipeline as it stands (live deals per stage and currency), deals won and lost with their stage change in
-    /// [<paramref name="from"/>, <paramref name="until"/>), and contacts and leads created in that range.
+    /// The pipeline as it stands (live deals per stage and currency), deals won and lost with their stage change on
+    /// the UTC days <paramref name="from"/> to <paramref name="to"/> (both included), and live contacts and leads
+    /// created on those days.
     /// </summary>
-    Task<CrmDashboard> DashboardAsync(DateTime from, DateTime until, CancellationToken ct = default);
+    Task<CrmDashboard> DashboardAsync(DateOnly from, DateOnly to, CancellationToken ct = default);
 
     /// <summary>Open deals without activity (or, without any, since creation) before <paramref name="quietBefore"/>, quietest first.</summary>
     Task<Flagged<FlaggedDeal>> QuietDealsAsync(DateTime quietBefore, int limit, CancellationToken ct = default);

@@ -11,8 +11,8 @@ internal sealed class CrmInsights(DbSession db, TenantContext tenant) : ICrmInsi
 
     private sealed record FlaggedLeadRow(Guid Id, string Name, string? Email, DateTime CreatedAt, long Total);
 
-    // One statement, four index-only reads (0085, 0040, 0047): per stage and currency (ix_deals_stage_currency),
-    // closed in the range (ix_deals_closed_at), new contacts (ix_contacts_created_at) and leads (ix_leads_created_at).
+    // One statement: two index-only reads (0085), per stage and currency (ix_deals_stage_currency) and closed in the
+    // range (ix_deals_closed_at), and the days' rows of crm.daily_counts (0088) for new contacts and leads.
     private const string DashboardSql = """
         with by_stage as (
             select d.stage_id, d.currency, count(*) as deals, coalesce(sum(d.amount), 0) as amount
@@ -32,13 +32,9 @@ internal sealed class CrmInsights(DbSession db, TenantContext tenant) : ICrmInsi
            and d.stage_changed_at >= @From and d.stage_changed_at < @Until
          group by d.status, d.currency
         union all
-        select 'contacts', null, null, 0, 0, false, false, null,
-               (select count(*) from crm.contacts c
-                 where c.org_id = @OrgId and c.deleted_at is null and c.created_at >= @From and c.created_at < @Until), 0
-        union all
-        select 'leads', null, null, 0, 0, false, false, null,
-               (select count(*) from crm.leads l
-                 where l.org_id = @OrgId and l.deleted_at is null and l.created_at >= @From and l.created_at < @Until), 0
+        select 'new', null, null, 0, 0, false, false, null, coalesce(sum(n.contacts), 0)::bigint, coalesce(sum(n.leads), 0)
+          from crm.daily_counts n
+         where n.org_id = @OrgId and n.day >= @FromDay::date and n.day <= @ToDay::date
         """;
 
     // The total is an uncorrelated subquery (an InitPlan, run once): an index-only count on the rule's index, while
@@ -79,9 +75,16 @@ internal sealed class CrmInsights(DbSession db, TenantContext tenant) : ICrmInsi
          limit @Limit
         """;
 
-    public async Task<CrmDashboard> DashboardAsync(DateTime from, DateTime until, CancellationToken ct = default)
+    public async Task<CrmDashboard> DashboardAsync(DateOnly from, DateOnly to, CancellationToken ct = default)
     {
-        var rows = (await db.QueryAsync<Row>(DashboardSql, new { tenant.OrgId, From = from, Until = until }, ct)).ToList();
+        var rows = (await db.QueryAsync<Row>(
+            DashboardSql,
+            new
+            {
+                tenant.OrgId, From = from.ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc), Until = to.AddDays(1).ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc),
+                FromDay = Day(from), ToDay = Day(to),
+            },
+            ct)).ToList();
         var stages = rows.Where(r => r.Kind == "stage")
             .Select(r => new StageTotal(r.StageId!.Value, r.StageName!, r.Position, r.Probability, r.IsWon, r.IsLost, r.Currency, r.Deals, r.Amount))
             .OrderBy(s => s.Position).ThenBy(s => s.StageId).ThenBy(s => s.Currency, StringComparer.Ordinal)
@@ -90,7 +93,8 @@ internal sealed class CrmInsights(DbSession db, TenantContext tenant) : ICrmInsi
             .Select(r => new ClosedTotal(r.Kind, r.Currency!, r.Deals, r.Amount))
             .OrderBy(c => c.Status, StringComparer.Ordinal).ThenBy(c => c.Currency, StringComparer.Ordinal)
             .ToList();
-        return new CrmDashboard(stages, closed, rows.Single(r => r.Kind == "contacts").Deals, rows.Single(r => r.Kind == "leads").Deals);
+        var created = rows.Single(r => r.Kind == "new");
+        return new CrmDashboard(stages, closed, created.Deals, (long)created.Amount);
     }
 
     public Task<Flagged<FlaggedDeal>> QuietDealsAsync(DateTime quietBefore, int limit, CancellationToken ct = default) =>
@@ -104,6 +108,8 @@ internal sealed class CrmInsights(DbSession db, TenantContext tenant) : ICrmInsi
         var rows = (await db.QueryAsync<FlaggedLeadRow>(UnansweredSql, new { tenant.OrgId, Before = createdBefore, Limit = limit }, ct)).ToList();
         return new Flagged<FlaggedLead>(rows.FirstOrDefault()?.Total ?? 0, [.. rows.Select(r => new FlaggedLead(r.Id, r.Name, r.Email, r.CreatedAt))]);
     }
+
+    private static string Day(DateOnly day) => day.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
 
     private async Task<Flagged<FlaggedDeal>> DealsAsync(string sql, DateTime before, int limit, CancellationToken ct)
     {

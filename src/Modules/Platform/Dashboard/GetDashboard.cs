@@ -60,7 +60,7 @@ internal static class GetDashboard
     {
         var today = Today;
         var range = DateRange.Of(query.From, query.To, today);
-        var sales = await crm.DashboardAsync(range.Start, range.End, ct);
+        var sales = await crm.DashboardAsync(range.From, range.To, ct);
         var work = await projects.DashboardAsync(range.Start, range.End, range.From, range.To, today, ct);
         return TypedResults.Ok(Compose(range, sales, work));
     }

@@ -10,7 +10,7 @@ public interface IProjectsInsights
     /// <summary>
     /// Tasks done in [<paramref name="from"/>, <paramref name="until"/>), open tasks due before <paramref name="today"/>,
     /// and the time entries dated <paramref name="fromDate"/> to <paramref name="toDate"/> (both included): billable
-    /// minutes and their amount per currency.
+    /// minutes and their amount per currency (entries of live projects).
     /// </summary>
     Task<ProjectsDashboard> DashboardAsync(DateTime from, DateTime until, DateOnly fromDate, DateOnly toDate, DateOnly today, CancellationToken ct = default);
 

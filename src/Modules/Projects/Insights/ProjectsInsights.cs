@@ -29,7 +29,6 @@ internal sealed class ProjectsInsights(DbSession db, TenantContext tenant) : IPr
         union all
         select 'billable', v.currency, sum(v.minutes), sum(v.amount)
           from projects.time_entry_values v
-          join projects.tasks t on t.org_id = v.org_id and t.id = v.task_id and t.deleted_at is null
           join projects.projects p on p.org_id = v.org_id and p.id = v.project_id and p.deleted_at is null
          where v.org_id = @OrgId and v.billable and v.entry_date >= @FromDate::date and v.entry_date <= @ToDate::date
          group by v.currency
