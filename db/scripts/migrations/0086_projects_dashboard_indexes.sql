@@ -7,6 +7,7 @@ create index ix_tasks_completed_at on projects.tasks (org_id, completed_at) wher
 create index ix_tasks_created_at__open on projects.tasks (org_id, created_at, id)
     where deleted_at is null and status not in ('done', 'cancelled');
 
--- Time entries in a date range, with what the billable time is worth.
+-- Time entries in a date range, with what the billable time is worth and the project that must be live: the
+-- dashboard reads the index alone.
 create index ix_time_entries_entry_date on projects.time_entries (org_id, entry_date)
-    include (billable, minutes, hourly_rate, currency) where deleted_at is null;
+    include (project_id, billable, minutes, hourly_rate, currency) where deleted_at is null;

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using OpsDash.Tests.Crm;
 using static OpsDash.Tests.Platform.DashboardApi;
 
 namespace OpsDash.Tests.Platform;
@@ -125,6 +126,30 @@ public sealed class DashboardTests(OpsDashFactory factory) : IClassFixture<OpsDa
         Assert.Equal(today.ToString("yyyy-MM-dd"), onlyFrom.GetProperty("to").GetString());
         var onlyTo = await set.Member.GetOkAsync($"{Dashboard(set.Org.Slug)}?to=2026-03-31");
         Assert.Equal("2026-03-02", onlyTo.GetProperty("from").GetString());
+    }
+
+    [Fact]
+    public async Task New_contacts_and_leads_follow_creates_deletes_and_imports_through_the_api()
+    {
+        var set = await factory.CreateOrgWithRolesAsync("pro");
+        var slug = set.Org.Slug;
+        var ada = await set.Member.CreateContactIdAsync(slug, "Ada", email: "ada@example.test");
+        await set.Member.CreateContactIdAsync(slug, "Grace");
+        var lead = await set.Member.Client.PostAsJsonAsync($"/api/v1/orgs/{slug}/leads", new { name = "Lead" });
+        Assert.Equal(HttpStatusCode.Created, lead.StatusCode);
+        using var csv = new StringContent("first_name,email\nAlan,alan@example.test\nAda,ada@example.test\n", System.Text.Encoding.UTF8, "text/csv");
+        var import = await set.Member.Client.PostAsync($"/api/v1/orgs/{slug}/contacts/import", csv);
+        Assert.True(import.IsSuccessStatusCode, await import.Content.ReadAsStringAsync());
+        Assert.Equal(HttpStatusCode.NoContent, (await set.Member.Client.DeleteAsync($"/api/v1/orgs/{slug}/contacts/{ada}")).StatusCode);
+
+        var d = await set.Viewer.GetOkAsync(Dashboard(slug));
+
+        // Ada, Grace and Alan created (the import updated Ada), Ada deleted.
+        Assert.Equal(2, d.GetProperty("newContacts").GetInt64());
+        Assert.Equal(1, d.GetProperty("newLeads").GetInt64());
+        Assert.Equal(
+            await factory.ScalarAsync<long>("select count(*) from crm.contacts where org_id = @Id and deleted_at is null", new { set.Org.Id }),
+            await factory.ScalarAsync<long>("select sum(contacts)::bigint from crm.daily_counts where org_id = @Id", new { set.Org.Id }));
     }
 
     [Theory]
