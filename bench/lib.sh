@@ -20,7 +20,7 @@ BASE="http://127.0.0.1:$HTTP_PORT"
 HOST_DLL=src/Host/bin/Release/net10.0/OpsDash.Host.dll
 dotnet "$HOST_DLL" --contentRoot "$PWD/src/Host" --urls "$BASE" \
     --Database:Embedded:DataDirectory="$WORK/pg" --Database:Embedded:Port="$PG_PORT" \
-    --RateLimiting:Api:PermitLimit=1000000000 --RateLimiting:Auth:PermitLimit=1000000 \
+    --RateLimiting:Api:PermitLimit=1000000000 --RateLimiting:Auth:PermitLimit=1000000 --Email:AllowPickupInProduction=true \
     >"$WORK/host.log" 2>&1 &
 HOST_PID=$!
 for _ in $(seq 1 120); do curl -fs "$BASE/health/ready" >/dev/null 2>&1 && break; sleep 0.5; done

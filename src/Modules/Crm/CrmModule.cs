@@ -17,6 +17,7 @@ public sealed class CrmModule : ICarterModule, IModuleServices
     {
         services.AddValidatorsFromAssemblyContaining<CrmModule>(ServiceLifetime.Singleton, includeInternalTypes: true);
         services.AddScoped<ICrmDirectory, CrmDirectory>();
+        services.AddScoped<ICrmInsights, Insights.CrmInsights>();
         services.AddScoped<ICrmActions, CrmActions>();
         services.AddSingleton(CsvTransferSettings.From(configuration));
         services.AddScoped<CsvTransfers>();

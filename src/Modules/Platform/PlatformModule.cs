@@ -1,6 +1,8 @@
 using Carter;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using OpsDash.Modules.Platform.Dashboard;
+using OpsDash.Modules.Platform.Insights;
 using OpsDash.Modules.Platform.Jobs;
 using OpsDash.Modules.Platform.Operations;
 using OpsDash.SharedKernel.Http;
@@ -8,7 +10,7 @@ using OpsDash.SharedKernel.Modules;
 
 namespace OpsDash.Modules.Platform;
 
-/// <summary>Platform features; for now the visibility of background jobs (org admins, operators, /ops pages).</summary>
+/// <summary>Platform features: the dashboard and insights (composed from CRM's and Projects' contracts), and the visibility of background jobs (org admins, operators, /ops pages).</summary>
 public sealed class PlatformModule : ICarterModule, IModuleServices, IPageModule
 {
     public void AddServices(IServiceCollection services, IConfiguration configuration)
@@ -24,6 +26,11 @@ public sealed class PlatformModule : ICarterModule, IModuleServices, IPageModule
         ListOrgJobs.Map(org);
         RetryJob.Map(org);
         DiscardJob.Map(org);
+
+        var dashboard = app.MapOrgGroup().WithTag("Dashboard", "KPIs of the organization and rule-based, explained insights with their thresholds.");
+        GetDashboard.Map(dashboard);
+        GetInsights.Map(dashboard);
+        InsightSettings.Map(dashboard);
 
         var ops = app.MapGroup("/ops").WithTags("Jobs").RequireAuthorization();
         GetJobsSummary.Map(ops);

@@ -13,6 +13,7 @@ public sealed class ProjectsModule : ICarterModule, IModuleServices
     {
         services.AddValidatorsFromAssemblyContaining<ProjectsModule>(ServiceLifetime.Singleton, includeInternalTypes: true);
         services.AddScoped<IProjectsDirectory, ProjectsDirectory>();
+        services.AddScoped<IProjectsInsights, Insights.ProjectsInsights>();
         services.AddScoped<IProjectActions, ProjectActions>();
     }
 

@@ -119,6 +119,10 @@ public static class RequestBodySamples
                 kind = "call", subject = "Intro", body = "Talked", contactId = contact, dealId = deal, occurredAt = DateTimeOffset.UtcNow.AddHours(-1),
             }),
             Put("/api/v1/orgs/{slug}/crm-settings", org + "/crm-settings", new { atRiskDays = 7 }),
+            Put("/api/v1/orgs/{slug}/insight-settings", org + "/insight-settings", new
+            {
+                dealAtRiskDays = 7, dealStalledDays = 30, taskDueSoonDays = 3, taskResolutionDays = 14, leadFirstResponseHours = 24,
+            }),
             Post("/api/v1/orgs/{slug}/deals/{dealId}/quotes", $"{org}/deals/{deal}/quotes", new
             {
                 title = "Quote", currency = "EUR", validUntil = later, notes = "Thanks",

@@ -86,7 +86,7 @@ public static partial class SchemaCatalog
             ? key.StartsWith(defined, StringComparison.Ordinal)
             : key == defined || (defined.StartsWith("view ", StringComparison.Ordinal) && ViewParts(defined[5..]).Any(p => key.StartsWith(p, StringComparison.Ordinal)));
 
-    private static string[] ViewParts(string view) => [$"grant {view} ", $"column {view}.", $"relation {view}"];
+    private static string[] ViewParts(string view) => [$"grant {view} ", $"column-grant {view}.", $"column {view}.", $"relation {view}"];
 
     [GeneratedRegex(@"create\s+or\s+replace\s+function\s+(\w+)\.(\w+)\s*\(", RegexOptions.IgnoreCase)]
     private static partial Regex FunctionRegex();

@@ -3,3 +3,11 @@ create or replace trigger contacts_company_live before insert or update of compa
 
 create or replace trigger contacts_touch before update of first_name, last_name, email, phone, title, company_id, owner_user_id, tags, deleted_at
     on crm.contacts for each row execute function core.touch_updated_at();
+
+-- crm.daily_counts (0088): new contacts per UTC day, for the dashboard.
+create or replace trigger contacts_count_insert after insert on crm.contacts referencing new table as new_rows
+    for each statement execute function crm.count_daily_records();
+create or replace trigger contacts_count_update after update on crm.contacts referencing old table as old_rows new table as new_rows
+    for each statement execute function crm.count_daily_records();
+create or replace trigger contacts_count_delete after delete on crm.contacts referencing old table as old_rows
+    for each statement execute function crm.count_daily_records();
