@@ -50,7 +50,7 @@ public sealed class AutomationModule : ICarterModule, IModuleServices
         CountUnreadNotifications.Map(me);
         MarkNotificationsRead.Map(me);
 
-        var workflows = app.MapOrgGroup().WithTag("Workflows", "Workflow triggers: an event type, conditions over its fields, ordered actions.");
+        var workflows = app.MapOrgGroup().WithTag("Workflows", "Workflow triggers: an event type, conditions over its fields, ordered actions.").AcceptApiKeys("automation");
         WorkflowEndpoints.Map(workflows);
         DryRunWorkflow.Map(workflows);
         ListWorkflowRuns.Map(workflows);

@@ -1,6 +1,7 @@
 using Carter;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using OpsDash.Modules.Platform.ApiKeys;
 using OpsDash.Modules.Platform.Jobs;
 using OpsDash.Modules.Platform.Operations;
 using OpsDash.SharedKernel.Http;
@@ -24,6 +25,8 @@ public sealed class PlatformModule : ICarterModule, IModuleServices, IPageModule
         ListOrgJobs.Map(org);
         RetryJob.Map(org);
         DiscardJob.Map(org);
+
+        ApiKeysRoutes.Map(app);
 
         var ops = app.MapGroup("/ops").WithTags("Jobs").RequireAuthorization();
         GetJobsSummary.Map(ops);
