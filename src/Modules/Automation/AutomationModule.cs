@@ -34,6 +34,7 @@ public sealed class AutomationModule : ICarterModule, IModuleServices
         services.AddEventHandler<ContactCreated, StartWorkflowRuns>(StartWorkflowRuns.Subscriber);
         services.AddEventHandler<TaskStatusChanged, StartWorkflowRuns>(StartWorkflowRuns.Subscriber);
         services.AddEventHandler<TaskAssigned, StartWorkflowRuns>(StartWorkflowRuns.Subscriber);
+        services.AddEventHandler<WebhookReceived, StartWorkflowRuns>(StartWorkflowRuns.Subscriber);
         services.AddJobHandler<WorkflowStepJob, RunWorkflowStep>();
         services.AddJobHandler<AbandonedStepJob, RunWorkflowStep>();
         services.AddJobHandler<ScanTimeTriggersJob, ScanTimeTriggers>();

@@ -2,6 +2,7 @@ using Carter;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using OpsDash.Modules.Platform.ApiKeys;
+using OpsDash.Modules.Platform.InboundHooks;
 using OpsDash.Modules.Platform.Jobs;
 using OpsDash.Modules.Platform.Operations;
 using OpsDash.SharedKernel.Http;
@@ -27,6 +28,7 @@ public sealed class PlatformModule : ICarterModule, IModuleServices, IPageModule
         DiscardJob.Map(org);
 
         ApiKeysRoutes.Map(app);
+        InboundHooksRoutes.Map(app);
 
         var ops = app.MapGroup("/ops").WithTags("Jobs").RequireAuthorization();
         GetJobsSummary.Map(ops);

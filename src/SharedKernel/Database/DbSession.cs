@@ -27,6 +27,7 @@ public sealed class DbSession : IAsyncDisposable
                set_config('app.org_id', @OrgId, true) as org_id,
                set_config('app.system', @System, true) as system,
                set_config('app.api_key_id', @ApiKeyId, true) as api_key_id,
+               set_config('app.inbound_hook_id', @InboundHookId, true) as inbound_hook_id,
                auth.access_token_is_current(@TokenUser, @Stamp, @SessionId) as session_is_current
         """;
 
@@ -40,6 +41,11 @@ public sealed class DbSession : IAsyncDisposable
     private const string EnterApiKeyRequestSql = """
         select key_id, key_hash, scopes, state, id, slug, name, type, billing_owner_user_id, role
           from organizations.enter_api_key_request(@Prefix, @Slug)
+        """;
+
+    // A delivery to an inbound hook (ADR 0021): the hook by its token's hash, its org and plan, and its sealed secret.
+    private const string EnterInboundHookRequestSql = """
+        select hook_id, org_id, secret_sealed from organizations.enter_inbound_hook_request(@TokenHash)
         """;
 
     private const string EnterPersonalOrgSql = "select organizations.enter_personal_org()";
@@ -325,6 +331,31 @@ public sealed class DbSession : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// The entry of an anonymous delivery to an inbound hook (ADR 0021), as the unit of work's first statement:
+    /// <c>organizations.enter_inbound_hook_request</c> finds the hook by the SHA-256 of its URL token and, when
+    /// it exists in a live org whose plan has webhooks, makes its org and hook the transaction's context. Returns
+    /// the hook's id and sealed signing secret, or null (404).
+    /// </summary>
+    public async Task<(Guid HookId, string SealedSecret)?> EnterInboundHookAsync(byte[] tokenHash, CancellationToken ct)
+    {
+        if (_connection is not null || _context.UserId is not null || _context.IsSystem || _context.PresentedApiKey is not null)
+        {
+            throw new InvalidOperationException("A delivery to an inbound hook enters its org in its first statement, as no one else.");
+        }
+
+        await OpenAsync(ct);
+        var row = await RunAsync(c => c.QuerySingleOrDefaultAsync<EnteredInboundHook>(new CommandDefinition(
+            EnterInboundHookRequestSql, new { TokenHash = tokenHash }, _transaction, cancellationToken: ct)), ct);
+        if (row is null)
+        {
+            return null;
+        }
+
+        _context.RecordInboundHookApplied(row.HookId, row.OrgId);
+        return (row.HookId, row.SecretSealed);
+    }
+
     // Compared against when no key has the prefix, so an unknown prefix costs the same compare as a known one.
     private static readonly byte[] UnknownKeyHash = new byte[32];
 
@@ -389,7 +420,7 @@ public sealed class DbSession : IAsyncDisposable
 
     private async Task ApplyContextAsync(bool checkSession, CancellationToken ct)
     {
-        var applied = await RunAsync(c => c.QuerySingleAsync<(string UserId, string OrgId, string System, string ApiKeyId, bool SessionIsCurrent)>(new CommandDefinition(
+        var applied = await RunAsync(c => c.QuerySingleAsync<(string UserId, string OrgId, string System, string ApiKeyId, string InboundHookId, bool SessionIsCurrent)>(new CommandDefinition(
             ApplyContextSql,
             new
             {
@@ -397,6 +428,7 @@ public sealed class DbSession : IAsyncDisposable
                 OrgId = _context.OrgId?.ToString() ?? string.Empty,
                 System = _context.IsSystem ? "on" : string.Empty,
                 ApiKeyId = _context.ApiKeyId?.ToString() ?? string.Empty,
+                InboundHookId = _context.InboundHookId?.ToString() ?? string.Empty,
                 TokenUser = checkSession && _context.Token is not null ? _context.UserId : null,
                 Stamp = _context.Token?.SecurityStamp,
                 SessionId = _context.Token?.SessionId,
@@ -425,6 +457,8 @@ public sealed class DbSession : IAsyncDisposable
 
         _failed = false;
     }
+
+    private sealed record EnteredInboundHook(Guid HookId, Guid OrgId, string SecretSealed);
 
     private sealed record EnteredApiKeyRequest(
         Guid? KeyId, byte[]? KeyHash, string[]? Scopes, string State, Guid? Id, string? Slug, string? Name, string? Type, Guid? BillingOwnerUserId, string? Role);

@@ -31,6 +31,15 @@ public sealed class TenantContext
     /// <summary>The API key the request acts with, once the org group verified it; the actor of its audit rows.</summary>
     public Guid? ApiKeyId { get; private set; }
 
+    /// <summary>The inbound hook an anonymous delivery acts for (ADR 0021), once its token was found; it writes as its org.</summary>
+    public Guid? InboundHookId { get; private set; }
+
+    internal void RecordInboundHookApplied(Guid hookId, Guid orgId)
+    {
+        InboundHookId = hookId;
+        OrgId = orgId;
+    }
+
     internal void PresentApiKey(Security.ApiKeyCredential credential)
     {
         if (UserId is not null || IsSystem)
