@@ -28,7 +28,7 @@ create table core.inbound_hook_receipts (
     webhook_id  text        not null constraint ck_inbound_hook_receipts_webhook_id check (char_length(webhook_id) between 1 and 200),
     received_at timestamptz not null default now(),
     constraint pk_inbound_hook_receipts primary key (org_id, hook_id, webhook_id),
-    constraint fk_inbound_hook_receipts_hook foreign key (org_id, hook_id) references core.inbound_hooks (org_id, id) on delete cascade
+    constraint fk_inbound_hook_receipts_hook_id foreign key (org_id, hook_id) references core.inbound_hooks (org_id, id) on delete cascade
 );
 
 alter table core.inbound_hooks enable row level security;
