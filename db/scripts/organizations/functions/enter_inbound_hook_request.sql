@@ -23,12 +23,20 @@ begin
     if not found then
         return;
     end if;
-    perform set_config('app.org_id', h.org_id::text, true);
-    if not coalesce((select f.plan_enabled from organizations.feature_access('platform:webhooks') f), false) then
-        perform set_config('app.org_id', '', true);
+    -- The plan as organizations.org_plan reads it (which answers members only; no one is a member here).
+    if not coalesce((
+            select l.enabled
+              from organizations.plan_limits l
+             where l.feature_key = 'platform:webhooks'
+               and l.plan_key = coalesce((
+                       select s.plan_key
+                         from organizations.organizations o
+                         join organizations.organizations p on p.billing_owner_user_id = o.billing_owner_user_id and p.type = 'personal'
+                         join organizations.subscriptions s on s.org_id = p.id and s.status in ('active', 'trialing', 'past_due')
+                        where o.id = h.org_id), 'free')), false) then
         return;
     end if;
-    perform set_config('app.inbound_hook_id', h.id::text, true);
+    perform set_config('app.org_id', h.org_id::text, true), set_config('app.inbound_hook_id', h.id::text, true);
     return query select h.id, h.org_id, h.secret_sealed;
 end $$;
 

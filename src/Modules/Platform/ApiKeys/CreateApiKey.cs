@@ -19,9 +19,9 @@ internal static class CreateApiKey
         {
             RuleFor(r => r.Name).NotEmpty().MaximumLength(100);
             RuleFor(r => r.Scopes).NotEmpty()
-                .Must(s => s.Length <= ApiKeyAccess.Scopes.Count && s.Distinct(StringComparer.Ordinal).Count() == s.Length)
+                .Must(s => s is null || (s.Length <= ApiKeyAccess.Scopes.Count && s.Distinct(StringComparer.Ordinal).Count() == s.Length))
                 .WithMessage("Give each scope once.");
-            RuleForEach(r => r.Scopes).Must(s => ApiKeyAccess.Scopes.Contains(s))
+            RuleForEach(r => r.Scopes).Must(s => s is not null && ApiKeyAccess.Scopes.Contains(s))
                 .WithMessage($"A scope is one of: {string.Join(", ", ApiKeyAccess.Scopes)}.");
             RuleFor(r => r.ExpiresAt).Must(e => e is null || e > clock.GetUtcNow())
                 .WithMessage("expiresAt must be in the future.");
