@@ -20,6 +20,7 @@ namespace OpsDash.Modules.Platform.InboundHooks;
 internal static class ReceiveInboundHook
 {
     public static readonly TimeSpan Tolerance = TimeSpan.FromMinutes(5);
+    private const int MaxSignatures = 5;
 
     public sealed record Response(bool Duplicate);
 
@@ -87,16 +88,35 @@ internal static class ReceiveInboundHook
         return TypedResults.Ok(new Response(Duplicate: false));
     }
 
-    // The package checks the headers and the signature; the tolerance is ours, stated here, not left to its default.
+    // The package checks the headers and each signature; the tolerance is ours, stated here, not left to its default.
+    // webhook-signature may list several space-separated signatures (a sender rotating its secret): one that
+    // verifies is enough. The package is given them one at a time, as it does not accept the list itself.
     private static void Verify(StandardWebhook webhook, string body, IHeaderDictionary headers, DateTimeOffset now)
     {
-        try
+        var signatures = headers["webhook-signature"].ToString().Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        WebhookVerificationException? failure = null;
+        foreach (var signature in signatures.Length == 0 ? [string.Empty] : signatures.Take(MaxSignatures))
         {
-            webhook.Verify(body, headers);
+            try
+            {
+                webhook.Verify(body, new HeaderDictionary
+                {
+                    ["webhook-id"] = headers["webhook-id"],
+                    ["webhook-timestamp"] = headers["webhook-timestamp"],
+                    ["webhook-signature"] = signature,
+                });
+                failure = null;
+                break;
+            }
+            catch (WebhookVerificationException e)
+            {
+                failure = e;
+            }
         }
-        catch (WebhookVerificationException e)
+
+        if (failure is not null)
         {
-            throw new UnauthorizedException("The webhook could not be verified: " + e.Message);
+            throw new UnauthorizedException("The webhook could not be verified: " + failure.Message);
         }
 
         if (!long.TryParse(headers["webhook-timestamp"].ToString(), NumberStyles.None, CultureInfo.InvariantCulture, out var seconds)
