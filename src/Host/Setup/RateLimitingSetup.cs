@@ -18,12 +18,15 @@ public static class RateLimitingSetup
     public static IServiceCollection AddOpsDashRateLimiting(this IServiceCollection services, IConfiguration configuration)
     {
         var api = configuration.GetSection("RateLimiting:Api").Get<RateLimitSettings>() ?? new RateLimitSettings { PermitLimit = 600 };
+        var apiKey = configuration.GetSection("RateLimiting:ApiKey").Get<RateLimitSettings>() ?? new RateLimitSettings { PermitLimit = 600 };
         var auth = configuration.GetSection("RateLimiting:Auth").Get<RateLimitSettings>() ?? new RateLimitSettings { PermitLimit = 20 };
         services.AddRateLimiter(options =>
         {
             options.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
-            options.AddPolicy(RateLimitPolicies.Api, http => FixedWindow(
-                http.User.UserId()?.ToString() ?? "ip:" + http.Connection.RemoteIpAddress, api));
+            // Per user; per API key (its public prefix, ADR 0021), with a window of its own; else per IP.
+            options.AddPolicy(RateLimitPolicies.Api, http => http.User.ApiKeyPrefix() is { } keyPrefix
+                ? FixedWindow("key:" + keyPrefix, apiKey)
+                : FixedWindow(http.User.UserId()?.ToString() ?? "ip:" + http.Connection.RemoteIpAddress, api));
             options.AddPolicy(RateLimitPolicies.Auth, http => FixedWindow("ip:" + http.Connection.RemoteIpAddress, auth));
             options.OnRejected = async (context, ct) =>
             {

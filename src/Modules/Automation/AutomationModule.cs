@@ -34,6 +34,7 @@ public sealed class AutomationModule : ICarterModule, IModuleServices
         services.AddEventHandler<ContactCreated, StartWorkflowRuns>(StartWorkflowRuns.Subscriber);
         services.AddEventHandler<TaskStatusChanged, StartWorkflowRuns>(StartWorkflowRuns.Subscriber);
         services.AddEventHandler<TaskAssigned, StartWorkflowRuns>(StartWorkflowRuns.Subscriber);
+        services.AddEventHandler<WebhookReceived, StartWorkflowRuns>(StartWorkflowRuns.Subscriber);
         services.AddJobHandler<WorkflowStepJob, RunWorkflowStep>();
         services.AddJobHandler<AbandonedStepJob, RunWorkflowStep>();
         services.AddJobHandler<ScanTimeTriggersJob, ScanTimeTriggers>();
@@ -50,7 +51,7 @@ public sealed class AutomationModule : ICarterModule, IModuleServices
         CountUnreadNotifications.Map(me);
         MarkNotificationsRead.Map(me);
 
-        var workflows = app.MapOrgGroup().WithTag("Workflows", "Workflow triggers: an event type, conditions over its fields, ordered actions.");
+        var workflows = app.MapOrgGroup().WithTag("Workflows", "Workflow triggers: an event type, conditions over its fields, ordered actions.").AcceptApiKeys("automation");
         WorkflowEndpoints.Map(workflows);
         DryRunWorkflow.Map(workflows);
         ListWorkflowRuns.Map(workflows);

@@ -17,7 +17,7 @@ internal static class CrmRoutes
 {
     public static void Map(IEndpointRouteBuilder api)
     {
-        var contacts = api.MapOrgGroup().WithTag("Contacts", "CRM contacts: list, search, create, update, soft-delete, bulk actions.");
+        var contacts = api.MapOrgGroup().WithTag("Contacts", "CRM contacts: list, search, create, update, soft-delete, bulk actions.").AcceptApiKeys("crm");
         ListContacts.Map(contacts);
         ExportContacts.Map(contacts);
         GetContact.Map(contacts);
@@ -28,7 +28,7 @@ internal static class CrmRoutes
         BulkDeleteContacts.Map(contacts);
         ImportContacts.Map(contacts);
 
-        var companies = api.MapOrgGroup().WithTag("Companies", "CRM companies and their custom fields.");
+        var companies = api.MapOrgGroup().WithTag("Companies", "CRM companies and their custom fields.").AcceptApiKeys("crm");
         ListCompanyPicker.Map(companies);
         ListCompanies.Map(companies);
         GetCompany.Map(companies);
@@ -42,7 +42,7 @@ internal static class CrmRoutes
         CreateCustomField.Map(companies);
         DeleteCustomField.Map(companies);
 
-        var leads = api.MapOrgGroup().WithTag("Leads", "CRM leads: list, create, update, soft-delete, and the one-time conversion into a contact and a deal.");
+        var leads = api.MapOrgGroup().WithTag("Leads", "CRM leads: list, create, update, soft-delete, and the one-time conversion into a contact and a deal.").AcceptApiKeys("crm");
         ListLeads.Map(leads);
         GetLead.Map(leads);
         CreateLead.Map(leads);
@@ -50,7 +50,7 @@ internal static class CrmRoutes
         DeleteLead.Map(leads);
         ConvertLead.Map(leads);
 
-        var deals = api.MapOrgGroup().WithTag("Deals", "CRM deals, the pipeline they move through, activities and CRM settings.");
+        var deals = api.MapOrgGroup().WithTag("Deals", "CRM deals, the pipeline they move through, activities and CRM settings.").AcceptApiKeys("crm");
         ListPipelineStages.Map(deals);
         CreatePipelineStage.Map(deals);
         UpdatePipelineStage.Map(deals);
@@ -67,7 +67,7 @@ internal static class CrmRoutes
         CreateActivity.Map(deals);
         CrmSettings.Map(deals);
 
-        var quotes = api.MapOrgGroup().WithTag("Quotes", "Deal quotes (Pro): items, totals to the cent, and the PDF.");
+        var quotes = api.MapOrgGroup().WithTag("Quotes", "Deal quotes (Pro): items, totals to the cent, and the PDF.").AcceptApiKeys("crm");
         CreateDealQuote.Map(quotes);
         ListDealQuotes.Map(quotes);
         GetQuote.Map(quotes);

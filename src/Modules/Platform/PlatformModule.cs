@@ -3,6 +3,8 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using OpsDash.Modules.Platform.Dashboard;
 using OpsDash.Modules.Platform.Insights;
+using OpsDash.Modules.Platform.ApiKeys;
+using OpsDash.Modules.Platform.InboundHooks;
 using OpsDash.Modules.Platform.Jobs;
 using OpsDash.Modules.Platform.Operations;
 using OpsDash.SharedKernel.Http;
@@ -31,6 +33,9 @@ public sealed class PlatformModule : ICarterModule, IModuleServices, IPageModule
         GetDashboard.Map(dashboard);
         GetInsights.Map(dashboard);
         InsightSettings.Map(dashboard);
+
+        ApiKeysRoutes.Map(app);
+        InboundHooksRoutes.Map(app);
 
         var ops = app.MapGroup("/ops").WithTags("Jobs").RequireAuthorization();
         GetJobsSummary.Map(ops);

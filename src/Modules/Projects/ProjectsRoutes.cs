@@ -10,7 +10,7 @@ internal static class ProjectsRoutes
 {
     public static void Map(IEndpointRouteBuilder api)
     {
-        var projects = api.MapOrgGroup().WithTag("Projects", "Projects, optionally for a CRM company and deal, with their milestones.");
+        var projects = api.MapOrgGroup().WithTag("Projects", "Projects, optionally for a CRM company and deal, with their milestones.").AcceptApiKeys("projects");
         ListProjects.Map(projects);
         GetProject.Map(projects);
         CreateProject.Map(projects);
@@ -20,7 +20,7 @@ internal static class ProjectsRoutes
         CreateMilestone.Map(projects);
         UpdateMilestone.Map(projects);
 
-        var tasks = api.MapOrgGroup().WithTag("Tasks", "A project's tasks: order, status, assignment, and the time logged on them.");
+        var tasks = api.MapOrgGroup().WithTag("Tasks", "A project's tasks: order, status, assignment, and the time logged on them.").AcceptApiKeys("projects");
         ListProjectTasks.Map(tasks);
         GetTask.Map(tasks);
         CreateTask.Map(tasks);

@@ -1,4 +1,5 @@
 using System.Data;
+using System.Security.Cryptography;
 using Dapper;
 using Npgsql;
 using OpsDash.SharedKernel.Errors;
@@ -25,6 +26,8 @@ public sealed class DbSession : IAsyncDisposable
         select set_config('app.user_id', @UserId, true) as user_id,
                set_config('app.org_id', @OrgId, true) as org_id,
                set_config('app.system', @System, true) as system,
+               set_config('app.api_key_id', @ApiKeyId, true) as api_key_id,
+               set_config('app.inbound_hook_id', @InboundHookId, true) as inbound_hook_id,
                auth.access_token_is_current(@TokenUser, @Stamp, @SessionId) as session_is_current
         """;
 
@@ -32,6 +35,17 @@ public sealed class DbSession : IAsyncDisposable
     private const string EnterRequestSql = """
         select session_is_current, id, slug, name, type, billing_owner_user_id, role
           from organizations.enter_request(@UserId, @System, @TokenUser, @Stamp, @SessionId, @Slug)
+        """;
+
+    // The API key twin of EnterRequestSql (ADR 0021): key lookup by prefix, org, plan; the hash comes back for the fixed-time compare.
+    private const string EnterApiKeyRequestSql = """
+        select key_id, key_hash, scopes, state, id, slug, name, type, billing_owner_user_id, role
+          from organizations.enter_api_key_request(@Prefix, @Slug)
+        """;
+
+    // A delivery to an inbound hook (ADR 0021): the hook by its token's hash, its org and plan, and its sealed secret.
+    private const string EnterInboundHookRequestSql = """
+        select hook_id, org_id, secret_sealed from organizations.enter_inbound_hook_request(@TokenHash)
         """;
 
     private const string EnterPersonalOrgSql = "select organizations.enter_personal_org()";
@@ -276,6 +290,75 @@ public sealed class DbSession : IAsyncDisposable
         return row.Id is { } id ? new OrgInfo(id, row.Slug!, row.Name!, row.Type!, row.BillingOwnerUserId!.Value, row.Role!) : null;
     }
 
+    /// <summary>
+    /// The org group's entry for a request made with an API key (ADR 0021), as the unit of work's first
+    /// statement: <c>organizations.enter_api_key_request</c> finds the key by its prefix, then the presented
+    /// key's hash is compared with the stored one in fixed time before anything else runs (a mismatch throws,
+    /// and the unit of work rolls back the context that statement set). Throws 401 for an unknown, wrong,
+    /// revoked or expired key, 403 <c>feature_unavailable</c> when the org's plan lost API keys; null when the
+    /// slug is not the key's org (404).
+    /// </summary>
+    internal async Task<(OrgInfo Org, Guid KeyId, string[] Scopes)?> EnterOrgWithApiKeyAsync(Security.ApiKeyCredential key, string slug, CancellationToken ct)
+    {
+        if (_connection is not null)
+        {
+            throw new InvalidOperationException("An API key request enters its org in its first statement.");
+        }
+
+        await OpenAsync(ct);
+        var row = await RunAsync(c => c.QuerySingleAsync<EnteredApiKeyRequest>(new CommandDefinition(
+            EnterApiKeyRequestSql, new { key.Prefix, Slug = slug }, _transaction, cancellationToken: ct)), ct);
+        if (!CryptographicOperations.FixedTimeEquals(row.KeyHash ?? UnknownKeyHash, key.Hash) || row.KeyId is not { } keyId)
+        {
+            throw new UnauthorizedException("Unknown API key.");
+        }
+
+        switch (row.State)
+        {
+            case "ok":
+                _context.RecordApiKeyApplied(keyId, row.Id!.Value);
+                return (new OrgInfo(row.Id.Value, row.Slug!, row.Name!, row.Type!, row.BillingOwnerUserId!.Value, row.Role!), keyId, row.Scopes!);
+            case "other_org":
+                return null;
+            case "plan":
+                throw new FeatureUnavailableException("platform:api_keys", "API keys are not included in this organization's plan.");
+            case "revoked":
+                throw new UnauthorizedException("This API key was revoked.");
+            case "expired":
+                throw new UnauthorizedException("This API key has expired.");
+            default:
+                throw new UnauthorizedException("This API key's organization no longer exists.");
+        }
+    }
+
+    /// <summary>
+    /// The entry of an anonymous delivery to an inbound hook (ADR 0021), as the unit of work's first statement:
+    /// <c>organizations.enter_inbound_hook_request</c> finds the hook by the SHA-256 of its URL token and, when
+    /// it exists in a live org whose plan has webhooks, makes its org and hook the transaction's context. Returns
+    /// the hook's id and sealed signing secret, or null (404).
+    /// </summary>
+    public async Task<(Guid HookId, string SealedSecret)?> EnterInboundHookAsync(byte[] tokenHash, CancellationToken ct)
+    {
+        if (_connection is not null || _context.UserId is not null || _context.IsSystem || _context.PresentedApiKey is not null)
+        {
+            throw new InvalidOperationException("A delivery to an inbound hook enters its org in its first statement, as no one else.");
+        }
+
+        await OpenAsync(ct);
+        var row = await RunAsync(c => c.QuerySingleOrDefaultAsync<EnteredInboundHook>(new CommandDefinition(
+            EnterInboundHookRequestSql, new { TokenHash = tokenHash }, _transaction, cancellationToken: ct)), ct);
+        if (row is null)
+        {
+            return null;
+        }
+
+        _context.RecordInboundHookApplied(row.HookId, row.OrgId);
+        return (row.HookId, row.SecretSealed);
+    }
+
+    // Compared against when no key has the prefix, so an unknown prefix costs the same compare as a known one.
+    private static readonly byte[] UnknownKeyHash = new byte[32];
+
     private static UnauthorizedException SessionEnded() => new("This session has ended (signed out, the password was changed, or the session was revoked); sign in again.");
 
     private async Task<T> RunAsync<T>(Func<NpgsqlConnection, Task<T>> statement, CancellationToken ct)
@@ -298,6 +381,12 @@ public sealed class DbSession : IAsyncDisposable
     {
         if (_connection is null)
         {
+            if (_context.PresentedApiKey is not null && _context.ApiKeyId is null)
+            {
+                // Fail closed: an API key acts only after the org group verified it (EnterOrgWithApiKeyAsync).
+                throw new UnauthorizedException("API keys are accepted on organization routes only.");
+            }
+
             await OpenAsync(ct);
             await ApplyContextAsync(checkSession: true, ct);
         }
@@ -331,13 +420,15 @@ public sealed class DbSession : IAsyncDisposable
 
     private async Task ApplyContextAsync(bool checkSession, CancellationToken ct)
     {
-        var applied = await RunAsync(c => c.QuerySingleAsync<(string UserId, string OrgId, string System, bool SessionIsCurrent)>(new CommandDefinition(
+        var applied = await RunAsync(c => c.QuerySingleAsync<(string UserId, string OrgId, string System, string ApiKeyId, string InboundHookId, bool SessionIsCurrent)>(new CommandDefinition(
             ApplyContextSql,
             new
             {
                 UserId = _context.UserId?.ToString() ?? string.Empty,
                 OrgId = _context.OrgId?.ToString() ?? string.Empty,
                 System = _context.IsSystem ? "on" : string.Empty,
+                ApiKeyId = _context.ApiKeyId?.ToString() ?? string.Empty,
+                InboundHookId = _context.InboundHookId?.ToString() ?? string.Empty,
                 TokenUser = checkSession && _context.Token is not null ? _context.UserId : null,
                 Stamp = _context.Token?.SecurityStamp,
                 SessionId = _context.Token?.SessionId,
@@ -366,6 +457,11 @@ public sealed class DbSession : IAsyncDisposable
 
         _failed = false;
     }
+
+    private sealed record EnteredInboundHook(Guid HookId, Guid OrgId, string SecretSealed);
+
+    private sealed record EnteredApiKeyRequest(
+        Guid? KeyId, byte[]? KeyHash, string[]? Scopes, string State, Guid? Id, string? Slug, string? Name, string? Type, Guid? BillingOwnerUserId, string? Role);
 
     private sealed record EnteredRequest(
         bool SessionIsCurrent, Guid? Id, string? Slug, string? Name, string? Type, Guid? BillingOwnerUserId, string? Role);

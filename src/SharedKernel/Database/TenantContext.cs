@@ -22,8 +22,48 @@ public sealed class TenantContext
     /// <summary>The caller's access token's stamp and session, checked on first database use; null for users set by the server itself (signup, refresh).</summary>
     public AccessTokenSession? Token { get; private set; }
 
+    /// <summary>
+    /// The API key the request presents (ADR 0021), not yet checked: the org group checks it when it enters the
+    /// org, and only then is <see cref="ApiKeyId"/> set. No user acts in such a request.
+    /// </summary>
+    public Security.ApiKeyCredential? PresentedApiKey { get; private set; }
+
+    /// <summary>The API key the request acts with, once the org group verified it; the actor of its audit rows.</summary>
+    public Guid? ApiKeyId { get; private set; }
+
+    /// <summary>The inbound hook an anonymous delivery acts for (ADR 0021), once its token was found; it writes as its org.</summary>
+    public Guid? InboundHookId { get; private set; }
+
+    internal void RecordInboundHookApplied(Guid hookId, Guid orgId)
+    {
+        InboundHookId = hookId;
+        OrgId = orgId;
+    }
+
+    internal void PresentApiKey(Security.ApiKeyCredential credential)
+    {
+        if (UserId is not null || IsSystem)
+        {
+            throw new InvalidOperationException("A request acts either as a user or with an API key.");
+        }
+
+        PresentedApiKey = credential;
+    }
+
+    /// <summary>Records a verified key and the org SQL already applied (organizations.enter_api_key_request).</summary>
+    internal void RecordApiKeyApplied(Guid keyId, Guid orgId)
+    {
+        ApiKeyId = keyId;
+        OrgId = orgId;
+    }
+
     public Task SetUserAsync(Guid userId, AccessTokenSession? token = null)
     {
+        if (PresentedApiKey is not null)
+        {
+            throw new InvalidOperationException("A request acts either as a user or with an API key.");
+        }
+
         UserId = userId;
         Token = token;
         return RaiseChangedAsync();
@@ -45,7 +85,7 @@ public sealed class TenantContext
     /// </summary>
     internal void EnterJob(Guid? orgId)
     {
-        if (UserId is not null || OrgId is not null || IsSystem)
+        if (UserId is not null || OrgId is not null || IsSystem || PresentedApiKey is not null)
         {
             throw new InvalidOperationException("A job starts from an empty context in a scope of its own.");
         }

@@ -1,21 +1,36 @@
 using System.Security.Claims;
 using System.Text;
+using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using OpsDash.SharedKernel.Database;
 using Microsoft.IdentityModel.Tokens;
 
 namespace OpsDash.SharedKernel.Security;
 
 public static class AuthenticationSetup
 {
+    /// <summary>The default scheme: a user's access token or an API key, by what the request presents.</summary>
+    public const string SchemeName = "OpsDash";
+
     public static IServiceCollection AddOpsDashAuthentication(this IServiceCollection services, JwtSettings jwt)
     {
         services.AddSingleton(jwt);
         services.AddSingleton<SecretBox>();
-        services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme)
+        services.AddSingleton(sp => new ApiKeyUsage(
+            sp.GetRequiredService<AppDataSource>(), sp.GetRequiredService<IConfiguration>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<ApiKeyUsage>>()));
+        services.AddHostedService(sp => sp.GetRequiredService<ApiKeyUsage>());
+        // One default scheme that forwards to the scheme the request's credential is for: an API key
+        // (odk_...) or a user's access token (ADR 0021).
+        services.AddAuthentication(SchemeName)
+            .AddPolicyScheme(SchemeName, SchemeName, o => o.ForwardDefaultSelector = http =>
+                ApiKeyAuthenticationHandler.Presents(http.Request) ? ApiKeyAuthenticationHandler.SchemeName : JwtBearerDefaults.AuthenticationScheme)
+            .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null)
             .AddJwtBearer(options =>
             {
                 options.MapInboundClaims = false;

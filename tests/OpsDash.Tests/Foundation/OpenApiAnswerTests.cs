@@ -35,10 +35,10 @@ public sealed class OpenApiAnswerTests(OpsDashFactory factory) : IClassFixture<O
     {
         var user = await factory.SignUpAsync("openapi");
         await ProbeAsync(
-            user.Client, e => e.BodyType is not null && RawBody(e) is null, _ => Json("{\"email\": "),
+            user.Client, e => e.BodyType is not null && RawBody(e) is null && !IsSignedDelivery(e), _ => Json("{\"email\": "),
             (e, status, error) => Assert.True(status == 400 && error == ErrorCodes.ValidationError, $"{e}: {status} {error}"));
         await ProbeAsync(
-            user.Client, e => e.BodyType is not null && RawBody(e) is null, _ => new StringContent("{}", Encoding.UTF8, "text/plain"),
+            user.Client, e => e.BodyType is not null && RawBody(e) is null && !IsSignedDelivery(e), _ => new StringContent("{}", Encoding.UTF8, "text/plain"),
             (e, status, error) => Assert.True(status == 415 && error == ErrorCodes.UnsupportedMediaType, $"{e}: {status} {error}"));
     }
 
@@ -168,6 +168,10 @@ public sealed class OpenApiAnswerTests(OpsDashFactory factory) : IClassFixture<O
         endpoint.Endpoint.Metadata.GetMetadata<Microsoft.AspNetCore.Http.Metadata.IAcceptsMetadata>()?.ContentTypes is [var type, ..] && type != "application/json"
             ? new StringContent("firstName\nAda\n", Encoding.UTF8, type)
             : null;
+
+    // An inbound hook delivery's body is checked against its signature before it is parsed (ADR 0021): an unknown
+    // token is 404 and an unsigned body 401, whatever the body holds. InboundHookTests covers its 400.
+    internal static bool IsSignedDelivery(ApiEndpoint endpoint) => endpoint.ToString() == "POST /api/v1/hooks/{token}";
 
     private static StringContent Json(string text) => new(text, Encoding.UTF8, "application/json");
 }

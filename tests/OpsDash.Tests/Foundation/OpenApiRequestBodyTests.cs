@@ -23,6 +23,7 @@ public sealed class OpenApiRequestBodyTests(OpsDashFactory factory) : IClassFixt
         var samples = await RequestBodySamples.CreateAsync(factory);
         var jsonBodies = ApiEndpoints.All(factory.Services)
             .Where(e => e.BodyType is not null && e.Endpoint.Metadata.GetMetadata<IAcceptsMetadata>()!.ContentTypes.Contains("application/json"))
+            .Where(e => !OpenApiAnswerTests.IsSignedDelivery(e)) // free-form JSON, signed: nothing in it is required
             .Select(e => e.ToString()).Order(StringComparer.Ordinal).ToList();
         Assert.Equal(jsonBodies, samples.Select(s => s.ToString()).Order(StringComparer.Ordinal));
 

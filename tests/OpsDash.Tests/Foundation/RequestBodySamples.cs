@@ -19,7 +19,7 @@ public static class RequestBodySamples
 {
     public static async Task<IReadOnlyList<RequestBodySample>> CreateAsync(OpsDashFactory factory)
     {
-        var set = await factory.CreateOrgWithRolesAsync("pro");
+        var set = await factory.CreateOrgWithRolesAsync("enterprise");
         var owner = set.Owner;
         var slug = set.Org.Slug;
         var org = $"/api/v1/orgs/{slug}";
@@ -148,6 +148,8 @@ public static class RequestBodySamples
                 minutes = 90, entryDate = date, billable = true, hourlyRate = 80m, currency = "EUR", note = "Pairing",
             }),
             Post("/api/v1/orgs/{slug}/workflows", org + "/workflows", Workflow()),
+            Post("/api/v1/orgs/{slug}/api-keys", org + "/api-keys", new { name = "CI", scopes = new[] { "crm:read" }, expiresAt = DateTimeOffset.UtcNow.AddDays(30) }),
+            Post("/api/v1/orgs/{slug}/inbound-hooks", org + "/inbound-hooks", new { name = "Shop" }),
             Put("/api/v1/orgs/{slug}/workflows/{workflowId}", $"{org}/workflows/{workflow}", Workflow()),
             Post("/api/v1/orgs/{slug}/workflows/{workflowId}/dry-run", $"{org}/workflows/{workflow}/dry-run", new
             {

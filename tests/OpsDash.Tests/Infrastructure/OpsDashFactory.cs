@@ -19,6 +19,7 @@ public class OpsDashFactory : WebApplicationFactory<Program>, IAsyncLifetime
         ["Auth:Jwt:SigningKey"] = SigningKey,
         ["RateLimiting:Api:PermitLimit"] = "100000",
         ["RateLimiting:Auth:PermitLimit"] = "100000",
+        ["RateLimiting:ApiKey:PermitLimit"] = "100000",
         // Fast hashes in tests; the production default (210,000) is asserted in PasswordHashingTests.
         ["Auth:Accounts:PasswordIterations"] = "10000",
         // No background worker unless a test starts one (tests/OpsDash.Tests/Jobs).

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using OpsDash.Modules.Automation.Contracts;
 using OpsDash.Modules.Automation.Workflows;
 using OpsDash.Modules.Crm.Contracts;
 using OpsDash.Modules.Projects.Contracts;
@@ -50,6 +51,13 @@ internal static class RunInputs
     public static RunInput Of(TaskAssigned e) => new(
         RunInput.FieldsOf(new { e.AssigneeUserId, e.ProjectId, e.Title }),
         new RunSubject(Subject.Task, e.TaskId, ProjectId: e.ProjectId));
+
+    // The sender's top-level fields as they came (an event that is not a JSON object has none).
+    public static RunInput Of(WebhookReceived e) => new(
+        e.Payload.ValueKind == JsonValueKind.Object
+            ? e.Payload.EnumerateObject().GroupBy(p => p.Name, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Last().Value.Clone(), StringComparer.Ordinal)
+            : new Dictionary<string, JsonElement>(StringComparer.Ordinal),
+        new RunSubject(Subject.Webhook, e.HookId));
 
     public static RunInput Of(QuietDeal d) => new(
         RunInput.FieldsOf(new { days = d.DaysQuiet, d.Amount }),

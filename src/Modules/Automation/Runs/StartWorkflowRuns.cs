@@ -1,3 +1,5 @@
+using OpsDash.Modules.Automation.Contracts;
+using OpsDash.Modules.Automation.Workflows;
 using OpsDash.Modules.Crm.Contracts;
 using OpsDash.Modules.Projects.Contracts;
 using OpsDash.SharedKernel.Events;
@@ -13,7 +15,8 @@ internal sealed class StartWorkflowRuns(WorkflowEngine engine) :
     IIntegrationEventHandler<LeadConverted>,
     IIntegrationEventHandler<ContactCreated>,
     IIntegrationEventHandler<TaskStatusChanged>,
-    IIntegrationEventHandler<TaskAssigned>
+    IIntegrationEventHandler<TaskAssigned>,
+    IIntegrationEventHandler<WebhookReceived>
 {
     public const string Subscriber = "run_workflows";
 
@@ -31,4 +34,7 @@ internal sealed class StartWorkflowRuns(WorkflowEngine engine) :
 
     public Task HandleAsync(TaskAssigned message, Guid eventId, CancellationToken ct) =>
         engine.StartRunsAsync("task_assigned", TaskAssigned.EventType, eventId, RunInputs.Of(message), ct);
+
+    public Task HandleAsync(WebhookReceived message, Guid eventId, CancellationToken ct) =>
+        engine.StartRunsAsync(TriggerCatalog.WebhookReceived, WebhookReceived.EventType, eventId, RunInputs.Of(message), ct);
 }

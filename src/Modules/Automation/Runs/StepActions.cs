@@ -173,6 +173,7 @@ internal sealed class StepActions(
     {
         Subject.Contact => $"/contacts/{subject.Id}",
         Subject.Deal => $"/deals/{subject.Id}",
+        Subject.Webhook => "/workflows",
         _ => $"/projects/{subject.ProjectId}/tasks/{subject.Id}",
     };
 

@@ -18,10 +18,24 @@ internal static class ConditionCheck
         string triggerType, Conditions conditions, IReadOnlyDictionary<string, JsonElement> fields)
     {
         var types = TriggerCatalog.Triggers[triggerType];
+        var open = TriggerCatalog.HasOpenFields(triggerType);
         var results = (conditions.Rules ?? []).Select(rule =>
         {
             JsonElement? actual = fields.TryGetValue(rule.Field, out var a) && a.ValueKind != JsonValueKind.Null ? a : null;
-            var passed = types.TryGetValue(rule.Field, out var type) && Holds(type, rule.Operator, rule.Value, actual);
+            bool passed;
+            if (open)
+            {
+                // A sender's field may hold any JSON: one of another type than the rule's value does not equal it.
+                var openType = TriggerCatalog.OpenFieldType(rule.Value);
+                passed = actual is { } v && TriggerCatalog.OpenFieldType(v) != openType || actual is { ValueKind: JsonValueKind.Object or JsonValueKind.Array }
+                    ? rule.Operator == "not_equals"
+                    : Holds(openType, rule.Operator, rule.Value, actual);
+            }
+            else
+            {
+                passed = types.TryGetValue(rule.Field, out var type) && Holds(type, rule.Operator, rule.Value, actual);
+            }
+
             return new RuleResult(rule.Field, rule.Operator, rule.Value, actual ?? Null, passed);
         }).ToList();
         var matched = results.Count == 0 || (conditions.Match == "any" ? results.Exists(r => r.Passed) : results.TrueForAll(r => r.Passed));

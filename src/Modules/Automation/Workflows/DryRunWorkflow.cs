@@ -55,7 +55,7 @@ internal static class DryRunWorkflow
     private static Dictionary<string, JsonElement> Checked(string triggerType, IReadOnlyDictionary<string, JsonElement> fields)
     {
         var types = TriggerCatalog.Triggers[triggerType];
-        foreach (var (name, value) in fields)
+        foreach (var (name, value) in TriggerCatalog.HasOpenFields(triggerType) ? new Dictionary<string, JsonElement>() : fields)
         {
             if (!types.TryGetValue(name, out var type))
             {

@@ -30,7 +30,24 @@ internal static class TriggerCatalog
             ["task_assigned"] = Fields(("assigneeUserId", FieldType.Id), ("projectId", FieldType.Id), ("title", FieldType.Text)),
             ["no_activity_days"] = Fields(("days", FieldType.Number), ("amount", FieldType.Number)),
             ["task_overdue"] = Fields(("daysOverdue", FieldType.Number), ("priority", FieldType.Text), ("title", FieldType.Text), ("projectId", FieldType.Id)),
+            [WebhookReceived] = Fields(),
         };
+
+    /// <summary>
+    /// An inbound hook's event (Automation.Contracts.WebhookReceived): its fields are whatever top-level fields the
+    /// sender's JSON has, so a rule names any field and the type of its value says how it compares (OpenFieldType).
+    /// </summary>
+    public const string WebhookReceived = "webhook_received";
+
+    public static bool HasOpenFields(string triggerType) => triggerType == WebhookReceived;
+
+    /// <summary>How a rule of an open-field trigger compares: by the type of the value it gives.</summary>
+    public static FieldType OpenFieldType(System.Text.Json.JsonElement value) => value.ValueKind switch
+    {
+        System.Text.Json.JsonValueKind.Number => FieldType.Number,
+        System.Text.Json.JsonValueKind.True or System.Text.Json.JsonValueKind.False => FieldType.Flag,
+        _ => FieldType.Text,
+    };
 
     /// <summary>What each trigger type's event is about: the record a run's actions act on (add_tag, log_activity, update_field).</summary>
     public static readonly IReadOnlyDictionary<string, string> Subjects = new Dictionary<string, string>(StringComparer.Ordinal)
@@ -42,6 +59,7 @@ internal static class TriggerCatalog
         ["task_assigned"] = Subject.Task,
         ["no_activity_days"] = Subject.Deal,
         ["task_overdue"] = Subject.Task,
+        [WebhookReceived] = Subject.Webhook,
     };
 
     /// <summary>Trigger types the schedule evaluates (WorkflowTimeTriggers) rather than an event.</summary>
@@ -93,4 +111,7 @@ internal static class Subject
     public const string Contact = "contact";
     public const string Deal = "deal";
     public const string Task = "task";
+
+    /// <summary>An inbound hook's event: about no record of the org, so actions that act on the subject are refused.</summary>
+    public const string Webhook = "webhook";
 }

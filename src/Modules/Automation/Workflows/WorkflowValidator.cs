@@ -36,8 +36,20 @@ internal sealed class WorkflowValidator : AbstractValidator<WorkflowRequest>
             {
                 var rule = rules[i];
                 var at = $"conditions.rules[{i}]";
+                var open = TriggerCatalog.HasOpenFields(r.TriggerType);
+                if (open && rule?.Field is { Length: >= 1 and <= 100 } name && !name.Contains('\0', StringComparison.Ordinal))
+                {
+                    fields = new Dictionary<string, FieldType>(fields) { [name] = TriggerCatalog.OpenFieldType(rule.Value) };
+                }
+
                 if (rule?.Field is null || !fields.TryGetValue(rule.Field, out var type))
                 {
+                    if (open)
+                    {
+                        context.AddFailure($"{at}.field", "field names a top-level field of the event, 1 to 100 characters.");
+                        continue;
+                    }
+
                     context.AddFailure($"{at}.field", $"{r.TriggerType} events have the fields {string.Join(", ", fields.Keys)}.");
                     continue;
                 }
@@ -93,7 +105,8 @@ internal sealed class WorkflowValidator : AbstractValidator<WorkflowRequest>
         var subject = TriggerCatalog.Subjects[triggerType];
         foreach (var (key, value) in config)
         {
-            if (value.ValueKind == JsonValueKind.String && Templates.Placeholders(value.GetString()!).FirstOrDefault(p => !fields.ContainsKey(p)) is { } unknown)
+            if (value.ValueKind == JsonValueKind.String && !TriggerCatalog.HasOpenFields(triggerType)
+                && Templates.Placeholders(value.GetString()!).FirstOrDefault(p => !fields.ContainsKey(p)) is { } unknown)
             {
                 yield return ($"config.{key}", $"{{{{{unknown[..Math.Min(unknown.Length, 50)]}}}}} is not a field of {triggerType} events ({string.Join(", ", fields.Keys)}).");
             }
@@ -102,6 +115,9 @@ internal sealed class WorkflowValidator : AbstractValidator<WorkflowRequest>
         string? Text(string key) => config.TryGetValue(key, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
         switch (type)
         {
+            case "add_tag" or "log_activity" or "update_field" when subject == Subject.Webhook:
+                yield return ("type", $"{type} acts on the record an event is about; {triggerType} events are about none.");
+                break;
             case "add_tag" or "log_activity" when subject == Subject.Task:
                 yield return ("type", $"{type} acts on a contact or a deal; {triggerType} events are about a task.");
                 break;
