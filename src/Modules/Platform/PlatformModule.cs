@@ -3,12 +3,13 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using OpsDash.Modules.Platform.Jobs;
 using OpsDash.Modules.Platform.Operations;
+using OpsDash.Modules.Platform.Webhooks;
 using OpsDash.SharedKernel.Http;
 using OpsDash.SharedKernel.Modules;
 
 namespace OpsDash.Modules.Platform;
 
-/// <summary>Platform features; for now the visibility of background jobs (org admins, operators, /ops pages).</summary>
+/// <summary>Platform features: the visibility of background jobs (org admins, operators, /ops pages) and outbound webhooks.</summary>
 public sealed class PlatformModule : ICarterModule, IModuleServices, IPageModule
 {
     public void AddServices(IServiceCollection services, IConfiguration configuration)
@@ -16,6 +17,7 @@ public sealed class PlatformModule : ICarterModule, IModuleServices, IPageModule
         services.AddScoped<JobsSummary>();
         services.AddOpsSession(configuration);
         services.AddValidatorsFromAssemblyContaining<PlatformModule>(ServiceLifetime.Singleton, includeInternalTypes: true);
+        WebhookRoutes.AddServices(services, configuration);
     }
 
     public void AddRoutes(IEndpointRouteBuilder app)
@@ -27,6 +29,8 @@ public sealed class PlatformModule : ICarterModule, IModuleServices, IPageModule
 
         var ops = app.MapGroup("/ops").WithTags("Jobs").RequireAuthorization();
         GetJobsSummary.Map(ops);
+
+        WebhookRoutes.Map(app);
     }
 
     public void AddPages(IEndpointRouteBuilder root) => OpsPages.Map(root);
