@@ -17,6 +17,9 @@ public sealed class WebhookOptions
     /// <summary>Attempts to one endpoint in flight at once in one Host; more wait their turn without holding a slot.</summary>
     public int MaxConcurrentPerEndpoint { get; set; } = 4;
 
+    /// <summary>How long a delivery job waits for its endpoint's turn before it gives its queue slot up and is re-queued.</summary>
+    public TimeSpan EndpointWait { get; set; } = TimeSpan.FromMilliseconds(200);
+
     /// <summary>An endpoint whose attempts have all failed for this long is disabled and its org's admins notified.</summary>
     public TimeSpan DisableAfter { get; set; } = TimeSpan.FromDays(5);
 
