@@ -43,7 +43,7 @@ public static class OpsDashApp
         services.AddOpsDashTenancy();
         services.AddOpsDashJobs(configuration);
         services.AddOpsDashSchedules(configuration);
-        services.AddOpsDashOutbound(configuration);
+        services.AddOpsDashOutbound(configuration, builder.Environment);
         services.AddSingleton(TimeProvider.System);
         services.AddOpsDashProblemDetails();
         services.AddOpsDashAuthentication(jwt);

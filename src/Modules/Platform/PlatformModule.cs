@@ -7,12 +7,13 @@ using OpsDash.Modules.Platform.ApiKeys;
 using OpsDash.Modules.Platform.InboundHooks;
 using OpsDash.Modules.Platform.Jobs;
 using OpsDash.Modules.Platform.Operations;
+using OpsDash.Modules.Platform.Webhooks;
 using OpsDash.SharedKernel.Http;
 using OpsDash.SharedKernel.Modules;
 
 namespace OpsDash.Modules.Platform;
 
-/// <summary>Platform features: the dashboard and insights (composed from CRM's and Projects' contracts), and the visibility of background jobs (org admins, operators, /ops pages).</summary>
+/// <summary>Platform features: the dashboard and insights (composed from CRM's and Projects' contracts), API keys, inbound and outbound webhooks, and the visibility of background jobs (org admins, operators, /ops pages).</summary>
 public sealed class PlatformModule : ICarterModule, IModuleServices, IPageModule
 {
     public void AddServices(IServiceCollection services, IConfiguration configuration)
@@ -20,6 +21,7 @@ public sealed class PlatformModule : ICarterModule, IModuleServices, IPageModule
         services.AddScoped<JobsSummary>();
         services.AddOpsSession(configuration);
         services.AddValidatorsFromAssemblyContaining<PlatformModule>(ServiceLifetime.Singleton, includeInternalTypes: true);
+        WebhookRoutes.AddServices(services, configuration);
     }
 
     public void AddRoutes(IEndpointRouteBuilder app)
@@ -39,6 +41,8 @@ public sealed class PlatformModule : ICarterModule, IModuleServices, IPageModule
 
         var ops = app.MapGroup("/ops").WithTags("Jobs").RequireAuthorization();
         GetJobsSummary.Map(ops);
+
+        WebhookRoutes.Map(app);
     }
 
     public void AddPages(IEndpointRouteBuilder root) => OpsPages.Map(root);

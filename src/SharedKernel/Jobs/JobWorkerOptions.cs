@@ -15,6 +15,8 @@ public sealed class JobWorkerOptions
     public Dictionary<string, JobQueueOptions> Queues { get; set; } = new(StringComparer.Ordinal)
     {
         [JobQueue.DefaultQueue] = new JobQueueOptions(),
+        // Outbound webhooks (ADR 0020): many short waits on other people's servers, kept apart from everything else.
+        ["webhooks"] = new JobQueueOptions { Concurrency = 32 },
     };
 
     /// <summary>Fallback when a notification is missed; LISTEN/NOTIFY wakes the worker otherwise.</summary>

@@ -18,4 +18,10 @@ public sealed class OutboundOptions
     /// Empty by default: production never needs to reach a private address.
     /// </summary>
     public List<string> AllowedEndpoints { get; set; } = [];
+
+    /// <summary>
+    /// Plain http, to a loopback host only: set from the environment (Development and Testing), never from configuration,
+    /// so production sends only https.
+    /// </summary>
+    public bool AllowHttpToLoopback { get; set; }
 }

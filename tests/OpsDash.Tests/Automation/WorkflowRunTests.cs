@@ -188,7 +188,7 @@ public sealed class WorkflowRunTests(AutomationFactory factory) : IClassFixture<
             var contact = await set.Member.CreateContactIdAsync(slug, "Ken");
             var run = await factory.FinishedRunAsync(set.Viewer, slug, workflow);
             Assert.Equal("partial", run.GetProperty("run").GetProperty("status").GetString());
-            Assert.StartsWith("Step 1 (send_webhook) was skipped: Outbound webhooks do not exist yet", run.GetProperty("run").GetProperty("reason").GetString(), StringComparison.Ordinal);
+            Assert.StartsWith("Step 1 (send_webhook) was skipped: The organization has no webhook signing secret yet", run.GetProperty("run").GetProperty("reason").GetString(), StringComparison.Ordinal);
             Assert.Equal(["skipped", "skipped", "completed"], run.Steps().Select(s => s.GetProperty("status").GetString()));
             Assert.Equal("The user is not a member of this organization.", run.Step(1).GetProperty("output").GetProperty("note").GetString());
             // The URL's origin only: its token is write-only (WebhookActionTests).

@@ -40,6 +40,10 @@ public static class RequestBodySamples
         var task = await IdAsync(owner, $"{org}/projects/{project}/tasks", new { title = "Task" });
         var workflow = await owner.CreateWorkflowAsync(slug, "Tag", "contact_created", new[] { AutomationKit.Action("add_tag", new { tag = "vip" }) });
         var member = await factory.MemberIdAsync(set.Org, set.Member);
+        var enterprise = await factory.CreateStrangerAsync("enterprise");
+        var hooks = $"/api/v1/orgs/{enterprise.Org.Slug}/webhooks";
+        var hook = (await (await enterprise.User.Client.PostAsJsonAsync(hooks, new { url = "https://1.1.1.1/hook", eventTypes = new[] { "webhook.test" } }))
+            .Content.ReadFromJsonAsync<JsonElement>()).GetProperty("endpoint").GetProperty("id").GetGuid();
         var today = DateOnly.FromDateTime(DateTime.UtcNow);
         var date = today.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
         var later = today.AddDays(30).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
@@ -68,7 +72,11 @@ public static class RequestBodySamples
         });
 
         RequestBodySample Post(string template, string path, object body, HttpClient? client = null) => new("POST", template, path, client ?? owner.Client, Json(body));
-        RequestBodySample Put(string template, string path, object body) => new("PUT", template, path, owner.Client, Json(body));
+        RequestBodySample Put(string template, string path, object body, HttpClient? client = null) => new("PUT", template, path, client ?? owner.Client, Json(body));
+        object Hook() => new
+        {
+            url = "https://1.1.1.1/hook", description = "CRM mirror", eventTypes = new[] { "contact.updated" }, changedFields = new[] { "email" }, enabled = true,
+        };
 
         return
         [
@@ -147,6 +155,9 @@ public static class RequestBodySamples
             {
                 minutes = 90, entryDate = date, billable = true, hourlyRate = 80m, currency = "EUR", note = "Pairing",
             }),
+            Post("/api/v1/orgs/{slug}/webhooks", hooks, Hook(), enterprise.User.Client),
+            Put("/api/v1/orgs/{slug}/webhooks/{id}", $"{hooks}/{hook}", Hook(), enterprise.User.Client),
+            Post("/api/v1/orgs/{slug}/webhooks/{id}/redeliver-failed", $"{hooks}/{hook}/redeliver-failed", new { since = DateTimeOffset.UtcNow.AddHours(-1) }, enterprise.User.Client),
             Post("/api/v1/orgs/{slug}/workflows", org + "/workflows", Workflow()),
             Post("/api/v1/orgs/{slug}/api-keys", org + "/api-keys", new { name = "CI", scopes = new[] { "crm:read" }, expiresAt = DateTimeOffset.UtcNow.AddDays(30) }),
             Post("/api/v1/orgs/{slug}/inbound-hooks", org + "/inbound-hooks", new { name = "Shop" }),

@@ -36,7 +36,7 @@ public sealed class OutboundHttpTests : IAsyncLifetime
     [InlineData("[::1]")]
     public async Task Loopback_is_refused_by_address_and_by_name_without_the_allow_list(string host)
     {
-        using var http = new OutboundHttp(new OutboundOptions());
+        using var http = new OutboundHttp(new OutboundOptions { AllowHttpToLoopback = true });
 
         var error = await Assert.ThrowsAsync<HttpRequestException>(() => GetAsync(http, $"http://{host}:{_server.Port}/"));
 
@@ -44,13 +44,13 @@ public sealed class OutboundHttpTests : IAsyncLifetime
     }
 
     [Theory]
-    [InlineData("http://10.0.0.1/")]
-    [InlineData("http://169.254.169.254/latest/meta-data/")]
-    [InlineData("http://[fd00:ec2::254]/")]
-    [InlineData("http://100.100.100.200/")]
-    [InlineData("http://192.168.1.1:8080/")]
-    [InlineData("http://0.0.0.0/")]
-    [InlineData("http://[64:ff9b:1::7f00:1]/")]
+    [InlineData("https://10.0.0.1/")]
+    [InlineData("https://169.254.169.254/latest/meta-data/")]
+    [InlineData("https://[fd00:ec2::254]/")]
+    [InlineData("https://100.100.100.200/")]
+    [InlineData("https://192.168.1.1:8080/")]
+    [InlineData("https://0.0.0.0/")]
+    [InlineData("https://[64:ff9b:1::7f00:1]/")]
     public async Task Private_link_local_and_metadata_addresses_are_refused_before_dialling(string url)
     {
         using var http = new OutboundHttp(new OutboundOptions());
@@ -63,7 +63,7 @@ public sealed class OutboundHttpTests : IAsyncLifetime
     [Fact]
     public async Task An_allow_listed_endpoint_is_reached_and_only_that_port()
     {
-        using var http = new OutboundHttp(new OutboundOptions { AllowedEndpoints = [_server.Endpoint] });
+        using var http = new OutboundHttp(new OutboundOptions { AllowHttpToLoopback = true, AllowedEndpoints = [_server.Endpoint] });
 
         using var response = await GetAsync(http, $"http://127.0.0.1:{_server.Port}/");
 
@@ -75,7 +75,7 @@ public sealed class OutboundHttpTests : IAsyncLifetime
     [Fact]
     public async Task A_redirect_is_returned_not_followed()
     {
-        using var http = new OutboundHttp(new OutboundOptions { AllowedEndpoints = [_server.Endpoint] });
+        using var http = new OutboundHttp(new OutboundOptions { AllowHttpToLoopback = true, AllowedEndpoints = [_server.Endpoint] });
 
         using var response = await GetAsync(http, $"http://127.0.0.1:{_server.Port}/redirect");
 
@@ -85,7 +85,7 @@ public sealed class OutboundHttpTests : IAsyncLifetime
     [Fact]
     public async Task An_answer_over_the_size_cap_is_refused()
     {
-        using var http = new OutboundHttp(new OutboundOptions { AllowedEndpoints = [_server.Endpoint], MaxResponseBytes = 16 * 1024 });
+        using var http = new OutboundHttp(new OutboundOptions { AllowHttpToLoopback = true, AllowedEndpoints = [_server.Endpoint], MaxResponseBytes = 16 * 1024 });
 
         await Assert.ThrowsAsync<HttpRequestException>(() => GetAsync(http, $"http://127.0.0.1:{_server.Port}/big"));
     }
@@ -93,7 +93,7 @@ public sealed class OutboundHttpTests : IAsyncLifetime
     [Fact]
     public async Task A_slow_answer_times_out()
     {
-        using var http = new OutboundHttp(new OutboundOptions { AllowedEndpoints = [_server.Endpoint], Timeout = TimeSpan.FromMilliseconds(300) });
+        using var http = new OutboundHttp(new OutboundOptions { AllowHttpToLoopback = true, AllowedEndpoints = [_server.Endpoint], Timeout = TimeSpan.FromMilliseconds(300) });
 
         await Assert.ThrowsAsync<TaskCanceledException>(() => GetAsync(http, $"http://127.0.0.1:{_server.Port}/slow"));
     }

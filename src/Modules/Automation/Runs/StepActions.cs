@@ -2,6 +2,7 @@ using System.Text.Json;
 using OpsDash.Modules.Automation.Contracts;
 using OpsDash.Modules.Automation.Workflows;
 using OpsDash.Modules.Crm.Contracts;
+using OpsDash.Modules.Platform.Contracts;
 using OpsDash.Modules.Projects.Contracts;
 using OpsDash.SharedKernel.Email;
 
@@ -23,7 +24,7 @@ public sealed record StepOutcome(string Status, object Output, string? Note = nu
 /// </summary>
 internal sealed class StepActions(
     ICrmActions crm, ICrmDirectory crmDirectory, IProjectActions projects, INotifications notifications, IEmailSender email,
-    FeatureAccess features, DbSession db, TenantContext tenant)
+    FeatureAccess features, DbSession db, TenantContext tenant, WebhookUrls webhookUrls, IWebhookSender webhooks)
 {
     public const string NotificationKind = "workflow.notification";
 
@@ -154,7 +155,29 @@ internal sealed class StepActions(
                     return Skip("Outbound webhooks need the Enterprise plan (platform:webhooks): nothing was sent.", new { url });
                 }
 
-                return Skip("Outbound webhooks do not exist yet: the step is recorded and nothing was sent.", new { url });
+                if (dryRun)
+                {
+                    return Act(new { url });
+                }
+
+                if (webhookUrls.Open(step.Config) is not { } target)
+                {
+                    throw new PermanentActionException("The webhook URL can no longer be read (the Host's key changed): save the workflow again with the full URL.");
+                }
+
+                // Through the Platform module's delivery path (ADR 0020): signed, logged, retried there; the same
+                // message id when a retried step sends again, so the receiver gets one message.
+                var sent = await webhooks.SendAsync(
+                    target, "workflow.webhook", new { workflow = step.TriggerName, runId = step.RunId, subject = new { type = subject.Type, id = subject.Id }, fields = step.Input.Fields },
+                    RunInputs.StableId($"{step.RunId:N}/{step.Position}"), ct);
+                var output = new { url, deliveryId = sent.DeliveryId, state = sent.State, statusCode = sent.StatusCode, latencyMs = sent.LatencyMs, errorClass = sent.ErrorClass };
+                return sent.State switch
+                {
+                    "succeeded" => Act(output),
+                    "retrying" => new StepOutcome("completed", output, "The first attempt failed; the delivery is retried on the webhook schedule (see the delivery log)."),
+                    "no_secret" => Skip("The organization has no webhook signing secret yet (POST /webhooks/signing-secret): nothing was sent.", output),
+                    _ => Skip($"The webhook was not delivered ({sent.ErrorClass}{(sent.StatusCode is { } code ? $", HTTP {code}" : "")}) and will not be retried.", output),
+                };
             }
 
             default:

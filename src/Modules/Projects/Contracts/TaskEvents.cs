@@ -18,3 +18,10 @@ public sealed record TaskAssigned(
 {
     public static string EventType => "task.assigned";
 }
+
+/// <summary>A task was created (POST /projects/{id}/tasks, or a workflow's create_task).</summary>
+public sealed record TaskCreated(
+    Guid TaskId, Guid ProjectId, Guid? ActorUserId, string Title, string Status, string Priority, Guid? AssigneeUserId, DateOnly? DueDate) : IIntegrationEvent
+{
+    public static string EventType => "task.created";
+}

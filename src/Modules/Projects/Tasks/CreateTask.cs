@@ -1,3 +1,5 @@
+using OpsDash.Modules.Projects.Contracts;
+
 namespace OpsDash.Modules.Projects.Tasks;
 
 /// <summary>
@@ -66,6 +68,8 @@ internal static class CreateTask
             },
             ct) ?? throw new NotFoundException("Project not found.")).Task;
         await audit.WriteAsync("task.created", "task", task.Id, new { projectId }, ct);
+        await outbox.EnqueueAsync(
+            new TaskCreated(task.Id, task.ProjectId, actorUserId, task.Title, task.Status, task.Priority, task.AssigneeUserId, task.DueDate), ct);
         await TaskAssignments.PublishAsync(task, previous: null, actorUserId, audit, outbox, ct);
         return task;
     }
