@@ -1,3 +1,5 @@
+using OpsDash.Modules.Crm.OrgData;
+using OpsDash.Modules.Platform.Contracts;
 using Carter;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -18,6 +20,7 @@ public sealed class CrmModule : ICarterModule, IModuleServices
         services.AddValidatorsFromAssemblyContaining<CrmModule>(ServiceLifetime.Singleton, includeInternalTypes: true);
         services.AddScoped<ICrmDirectory, CrmDirectory>();
         services.AddScoped<ICrmActions, CrmActions>();
+        services.AddScoped<IOrgDataSection, CrmDataSection>();
         services.AddSingleton(CsvTransferSettings.From(configuration));
         services.AddScoped<CsvTransfers>();
         services.AddSingleton(configuration.GetSection(ClearbitOptions.SectionName).Get<ClearbitOptions>() ?? new ClearbitOptions());

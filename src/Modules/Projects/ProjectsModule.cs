@@ -1,3 +1,5 @@
+using OpsDash.Modules.Projects.OrgData;
+using OpsDash.Modules.Platform.Contracts;
 using Carter;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -14,6 +16,7 @@ public sealed class ProjectsModule : ICarterModule, IModuleServices
         services.AddValidatorsFromAssemblyContaining<ProjectsModule>(ServiceLifetime.Singleton, includeInternalTypes: true);
         services.AddScoped<IProjectsDirectory, ProjectsDirectory>();
         services.AddScoped<IProjectActions, ProjectActions>();
+        services.AddScoped<IOrgDataSection, ProjectsDataSection>();
     }
 
     public void AddRoutes(IEndpointRouteBuilder app) => ProjectsRoutes.Map(app);

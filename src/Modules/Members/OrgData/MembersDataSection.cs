@@ -1,0 +1,34 @@
+using Dapper;
+using OpsDash.Modules.Platform.Contracts;
+using static OpsDash.Modules.Platform.Contracts.CellKind;
+
+namespace OpsDash.Modules.Members.OrgData;
+
+/// <summary>
+/// The members list with roles in an organization export (ADR 0023). Not restored: an import matches the
+/// exported user ids to the importing org's members by email, and invites nobody.
+/// </summary>
+internal sealed class MembersDataSection(DbSession db) : IOrgDataSection, IOrgMemberEmails
+{
+    private const string MembersSql = "select email, user_id from members.get_org_members(core.current_org_id())";
+
+    private static readonly IReadOnlyList<OrgDataTable> AllTables =
+    [
+        new("members/members.csv", "members.org_members", "joined_at, user_id",
+            [new("user_id", Value), new("email", Text), new("full_name", Text), new("role", Value), new("joined_at", Value)],
+            restored: false,
+            source: "(select core.current_org_id() as org_id, m.user_id, m.email, m.full_name, m.role, m.joined_at from members.get_org_members(core.current_org_id()) m) members"),
+    ];
+
+    public int Order => 10;
+
+    public IReadOnlyList<OrgDataTable> Tables => AllTables;
+
+    public Task<bool> HasDataAsync(CancellationToken ct) => Task.FromResult(false);
+
+    public Task AfterRestoreAsync(CancellationToken ct) => Task.CompletedTask;
+
+    public async Task<IReadOnlyDictionary<string, Guid>> ByEmailAsync(CancellationToken ct) =>
+        (await db.QueryAsync<(string Email, Guid UserId)>(MembersSql, ct: ct))
+        .ToDictionary(m => m.Email.ToLowerInvariant(), m => m.UserId, StringComparer.Ordinal);
+}
