@@ -1,4 +1,3 @@
-using Dapper;
 using OpsDash.Modules.Platform.Contracts;
 using static OpsDash.Modules.Platform.Contracts.CellKind;
 

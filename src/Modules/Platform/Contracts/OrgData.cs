@@ -21,7 +21,7 @@ public sealed record OrgDataColumn(string Name, CellKind Kind);
 /// <summary>
 /// One table of one module as one CSV file of the export. The module names its own table; the SQL is built from
 /// these constant names only (never from input): <see cref="CopyOutSql"/> reads the current org's rows under
-/// row-level security, in <see cref="OrderBy"/>, as CSV with a header; <see cref="CopyInSql"/> (null: not
+/// row-level security, in its order-by columns, as CSV with a header; <see cref="CopyInSql"/> (null: not
 /// restored, e.g. the members list) writes them into the current org.
 /// </summary>
 public sealed class OrgDataTable
