@@ -14,9 +14,10 @@ internal sealed class ExportLinks(IDataProtectionProvider provider, OrgDataSetti
     private readonly ITimeLimitedDataProtector _protector =
         provider.CreateProtector("OpsDash.Platform.OrgExportDownload.v1").ToTimeLimitedDataProtector();
 
-    public (string Path, DateTimeOffset ExpiresAt) Issue(Guid orgId, Guid exportId)
+    public (string Path, DateTimeOffset ExpiresAt) Issue(Guid orgId, Guid exportId) => Issue(orgId, exportId, DateTimeOffset.UtcNow + settings.LinkLifetime);
+
+    internal (string Path, DateTimeOffset ExpiresAt) Issue(Guid orgId, Guid exportId, DateTimeOffset expiresAt)
     {
-        var expiresAt = DateTimeOffset.UtcNow + settings.LinkLifetime;
         var token = _protector.Protect(string.Create(CultureInfo.InvariantCulture, $"{orgId:N}.{exportId:N}"), expiresAt);
         return ($"/api/v1/export-downloads/{exportId}/{token}", expiresAt);
     }
