@@ -24,7 +24,13 @@ internal static class OrgExportKit
         var id = (await start.JsonAsync()).GetProperty("id").GetGuid();
         var jobId = await factory.ScalarAsync<long>("select job_id from platform.org_exports where id = @id", new { id });
         var (state, _) = await factory.RunUntilFinalAsync(jobId);
-        Assert.Equal("completed", state);
+        if (state != "completed")
+        {
+            var errors = await factory.QueryOwnerAsync<string>(
+                "select coalesce(j.last_error, '') || ' / ' || coalesce(e.error, '') from jobs.jobs j, platform.org_exports e where j.id = @jobId and e.id = @id", new { jobId, id });
+            Assert.Fail($"export job {state}: {string.Join("; ", errors)}");
+        }
+
         var item = await user.Client.GetAsync($"{Exports(slug)}/{id}");
         Assert.Equal(HttpStatusCode.OK, item.StatusCode);
         var body = await item.JsonAsync();
@@ -48,9 +54,9 @@ internal static class OrgExportKit
         return user.Client.PostAsync(Imports(slug), content);
     }
 
-    public static IReadOnlyList<OrgDataTable> Tables(this OpsDashFactory factory)
+    public static async Task<IReadOnlyList<OrgDataTable>> TablesAsync(this OpsDashFactory factory)
     {
-        using var scope = factory.Services.CreateScope();
+        await using var scope = factory.Services.CreateAsyncScope();
         return scope.ServiceProvider.GetServices<IOrgDataSection>().OrderBy(s => s.Order).SelectMany(s => s.Tables).ToList();
     }
 

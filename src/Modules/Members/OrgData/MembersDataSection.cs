@@ -9,14 +9,14 @@ namespace OpsDash.Modules.Members.OrgData;
 /// </summary>
 internal sealed class MembersDataSection(DbSession db) : IOrgDataSection, IOrgMemberEmails
 {
-    private const string MembersSql = "select email, user_id from members.get_org_members(core.current_org_id())";
+    private const string MembersSql = "select email, user_id from members.export_org_members()";
 
     private static readonly IReadOnlyList<OrgDataTable> AllTables =
     [
         new("members/members.csv", "members.org_members", "joined_at, user_id",
             [new("user_id", Value), new("email", Text), new("full_name", Text), new("role", Value), new("joined_at", Value)],
             restored: false,
-            source: "(select core.current_org_id() as org_id, m.user_id, m.email, m.full_name, m.role, m.joined_at from members.get_org_members(core.current_org_id()) m) members"),
+            source: "members.export_org_members()"),
     ];
 
     public int Order => 10;

@@ -21,8 +21,8 @@ public sealed record OrgDataColumn(string Name, CellKind Kind);
 /// <summary>
 /// One table of one module as one CSV file of the export. The module names its own table; the SQL is built from
 /// these constant names only (never from input): <see cref="CopyOutSql"/> reads the current org's rows under
-/// row-level security, in its order-by columns, as CSV with a header; <see cref="CopyInSql"/> (null: not
-/// restored, e.g. the members list) writes them into the current org.
+/// row-level security, in its order-by columns, as CSV with a header; <see cref="StageSql"/>, <see cref="CopyInSql"/> and
+/// <see cref="InsertSql"/> (null: not restored, e.g. the members list) write them into the current org.
 /// </summary>
 public sealed class OrgDataTable
 {
@@ -32,9 +32,15 @@ public sealed class OrgDataTable
         Columns = columns;
         var select = string.Join(", ", columns.Select(c => c.Kind == CellKind.Text ? $"core.csv_cell({c.Name}) as {c.Name}" : c.Name));
         CopyOutSql = $"copy (select {select} from {source ?? table} where org_id = core.current_org_id() order by {orderBy}) to stdout with (format csv, header)";
-        CopyInSql = restored
-            ? $"copy {table} (org_id, {string.Join(", ", columns.Where(c => c.Kind != CellKind.Generated).Select(c => c.Name))}) from stdin with (format csv)"
-            : null;
+        var restoredColumns = string.Join(", ", columns.Where(c => c.Kind != CellKind.Generated).Select(c => c.Name));
+        if (restored)
+        {
+            // COPY cannot write into a table under row-level security: the rows go to a temp table first, and
+            // one insert moves them, checked by the table's policies like any other insert.
+            StageSql = $"create temp table org_restore on commit drop as select org_id, {restoredColumns} from {table} with no data";
+            CopyInSql = $"copy org_restore (org_id, {restoredColumns}) from stdin with (format csv)";
+            InsertSql = $"insert into {table} (org_id, {restoredColumns}) select org_id, {restoredColumns} from org_restore; drop table org_restore";
+        }
     }
 
     /// <summary>The entry's name in the ZIP, e.g. <c>crm/contacts.csv</c>.</summary>
@@ -44,7 +50,11 @@ public sealed class OrgDataTable
 
     public string CopyOutSql { get; }
 
+    public string? StageSql { get; }
+
     public string? CopyInSql { get; }
+
+    public string? InsertSql { get; }
 }
 
 /// <summary>

@@ -58,7 +58,7 @@ internal sealed class ExportOrgHandler(DbSession db, OrgExportWriter writer, Org
             await db.RollbackAsync(CancellationToken.None);
             await db.ExecuteAsync(FailedSql, new { args.ExportId, Error = $"The export failed ({e.GetType().Name}); start a new one." }, ct);
             await db.CommitAsync(ct);
-            throw new PermanentJobException("The export failed.", e);
+            throw new PermanentJobException($"The export failed: {e.Message}", e);
         }
     }
 }

@@ -90,6 +90,7 @@ internal sealed class OrgRestorer(DbSession db, IEnumerable<IOrgDataSection> sec
         var orgId = await db.QuerySingleAsync<Guid>("select core.current_org_id()", ct: ct);
         try
         {
+            await db.ExecuteAsync(table.StageSql!, ct: ct);
             await db.CopyTextInAsync(table.CopyInSql!, async writer =>
             {
                 var line = new StringBuilder(FlushChars + 4096);
@@ -129,6 +130,7 @@ internal sealed class OrgRestorer(DbSession db, IEnumerable<IOrgDataSection> sec
                 }, ct);
                 await writer.WriteAsync(line, ct);
             }, ct);
+            await db.ExecuteAsync(table.InsertSql!, ct: ct);
         }
         catch (PostgresException e) when (e.SqlState.StartsWith("22", StringComparison.Ordinal) || e.SqlState.StartsWith("23", StringComparison.Ordinal) || e.SqlState.StartsWith("OD", StringComparison.Ordinal))
         {
