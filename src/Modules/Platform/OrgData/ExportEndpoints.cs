@@ -26,7 +26,6 @@ internal static class ExportEndpoints
         org.MapPost("/exports", StartAsync)
             .RequireOrgAdmin()
             .RequireFeature("platform:export")
-            .Produces<ExportItem>(StatusCodes.Status202Accepted)
             .WithName("StartOrgExport")
             .WithSummary("Export all of the organization's data as a ZIP (Pro; owners and admins): queued, 202 with the export to follow.")
             .WithDescription(

@@ -18,7 +18,7 @@ internal static class ImportOrg
         org.MapPost("/imports", HandleAsync)
             .RequireOrgAdmin()
             .RequireFeature("platform:export")
-            .Accepts<byte[]>("application/zip")
+            .Accepts<string>("application/zip")
             .WithMetadata(new BodySizeLimit(settings.ImportMaxBodyBytes))
             .ProducesError(StatusCodes.Status400BadRequest, ErrorCodes.ValidationError)
             .ProducesError(StatusCodes.Status409Conflict, ErrorCodes.Conflict)
