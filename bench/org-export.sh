@@ -15,6 +15,7 @@ HTTP_PORT="${HTTP_PORT:-5183}"
 PG_PORT="${PG_PORT:-55436}"
 PG_BIN="${OPSDASH_PG_BIN:-/usr/lib/postgresql/15/bin}"
 
+export OPSDASH_Email__AllowPickupInProduction=true # the Host refuses pickup emails in Production otherwise
 . bench/lib.sh
 
 # Enterprise (billed to the personal org): no caps for the import; export and import are Pro.
