@@ -35,7 +35,7 @@ echo "seeded; Host RSS $(rss VmRSS) MiB (peak so far $(rss VmHWM) MiB)"
 # Another org's probe jobs (a kind no handler takes: claimed, then parked; claiming is the start measured).
 probe() {
     while [ ! -f "$WORK/export.done" ]; do
-        psql_owner -c "select set_config('app.org_id', '$OTHER_ID', false); select jobs.enqueue('bench.probe', '{}'::jsonb, 'default', 0::smallint, 1, null, null)" >/dev/null
+        psql_owner -c "select set_config('app.org_id', '$OTHER_ID', false), set_config('app.user_id', '$USER_ID', false); select jobs.enqueue('bench.probe', '{}'::jsonb, 'default', 0::smallint, 1, null, null)" >/dev/null
         sleep 0.05
     done
 }
