@@ -1,3 +1,5 @@
+using OpsDash.Modules.Automation.OrgData;
+using OpsDash.Modules.Platform.Contracts;
 using Carter;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -22,6 +24,7 @@ public sealed class AutomationModule : ICarterModule, IModuleServices
     {
         services.AddValidatorsFromAssemblyContaining<AutomationModule>(ServiceLifetime.Singleton, includeInternalTypes: true);
         services.AddScoped<INotifications, NotificationSender>();
+        services.AddScoped<IOrgDataSection, AutomationDataSection>();
         services.AddEventHandler<TaskAssigned, NotifyTaskAssignee>(NotifyTaskAssignee.Subscriber);
 
         services.AddSingleton(configuration.GetSection(AutomationOptions.SectionName).Get<AutomationOptions>() ?? new AutomationOptions());

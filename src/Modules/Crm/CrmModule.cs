@@ -1,3 +1,5 @@
+using OpsDash.Modules.Crm.OrgData;
+using OpsDash.Modules.Platform.Contracts;
 using Carter;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -19,6 +21,7 @@ public sealed class CrmModule : ICarterModule, IModuleServices
         services.AddScoped<ICrmDirectory, CrmDirectory>();
         services.AddScoped<ICrmInsights, Insights.CrmInsights>();
         services.AddScoped<ICrmActions, CrmActions>();
+        services.AddScoped<IOrgDataSection, CrmDataSection>();
         services.AddSingleton(CsvTransferSettings.From(configuration));
         services.AddScoped<CsvTransfers>();
         services.AddSingleton(configuration.GetSection(ClearbitOptions.SectionName).Get<ClearbitOptions>() ?? new ClearbitOptions());

@@ -1,3 +1,5 @@
+using OpsDash.Modules.Members.OrgData;
+using OpsDash.Modules.Platform.Contracts;
 using Carter;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -16,6 +18,9 @@ public sealed class MembersModule : ICarterModule, IModuleServices
     public void AddServices(IServiceCollection services, IConfiguration configuration)
     {
         services.AddSingleton(MemberSettings.From(configuration));
+        services.AddScoped<MembersDataSection>();
+        services.AddScoped<IOrgDataSection>(provider => provider.GetRequiredService<MembersDataSection>());
+        services.AddScoped<IOrgMemberEmails>(provider => provider.GetRequiredService<MembersDataSection>());
         services.AddValidatorsFromAssemblyContaining<MembersModule>(ServiceLifetime.Singleton, includeInternalTypes: true);
         services.AddJobHandler<ExpireInvitations, ExpireInvitationsHandler>();
         services.AddRecurringJob<ExpireInvitations>(ExpireInvitations.ScheduleName, "0 10 3 * * ?");

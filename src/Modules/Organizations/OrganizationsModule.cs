@@ -1,3 +1,5 @@
+using OpsDash.Modules.Organizations.OrgData;
+using OpsDash.Modules.Platform.Contracts;
 using Carter;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -18,6 +20,7 @@ public sealed class OrganizationsModule : ICarterModule, IModuleServices
     {
         services.AddSingleton(configuration.GetSection(AccountSettings.SectionName).Get<AccountSettings>() ?? new AccountSettings());
         services.AddSingleton<Passwords>();
+        services.AddScoped<IOrgDataSection, AuditLogDataSection>();
         services.AddScoped<Tokens>();
         services.AddSingleton(AccountLinks.From(configuration));
         services.AddScoped<EmailVerification>();

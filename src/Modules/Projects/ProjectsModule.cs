@@ -1,3 +1,5 @@
+using OpsDash.Modules.Projects.OrgData;
+using OpsDash.Modules.Platform.Contracts;
 using Carter;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -15,6 +17,7 @@ public sealed class ProjectsModule : ICarterModule, IModuleServices
         services.AddScoped<IProjectsDirectory, ProjectsDirectory>();
         services.AddScoped<IProjectsInsights, Insights.ProjectsInsights>();
         services.AddScoped<IProjectActions, ProjectActions>();
+        services.AddScoped<IOrgDataSection, ProjectsDataSection>();
     }
 
     public void AddRoutes(IEndpointRouteBuilder app) => ProjectsRoutes.Map(app);

@@ -143,6 +143,31 @@ public sealed class DbSession : IAsyncDisposable
             ct);
 
     /// <summary>
+    /// Text <c>COPY ... TO STDOUT</c> in this unit of work's transaction (an organization export writes each table
+    /// as CSV this way, ADR 0023); <paramref name="read"/> consumes the text as it arrives, never whole in memory.
+    /// </summary>
+    public Task CopyTextOutAsync(string copySql, Func<TextReader, Task> read, CancellationToken ct = default) =>
+        RunAsync(
+            async c =>
+            {
+                using var reader = await c.BeginTextExportAsync(copySql, ct);
+                await read(reader);
+                return 0;
+            },
+            ct);
+
+    /// <summary>Text <c>COPY ... FROM STDIN</c> in this unit of work's transaction; <paramref name="write"/> writes the rows.</summary>
+    public Task CopyTextInAsync(string copySql, Func<TextWriter, Task> write, CancellationToken ct = default) =>
+        RunAsync(
+            async c =>
+            {
+                await using var writer = await c.BeginTextImportAsync(copySql, ct);
+                await write(writer);
+                return 0;
+            },
+            ct);
+
+    /// <summary>
     /// Commits the open transaction, if any. Throws when PostgreSQL rolled it back instead (a statement
     /// failed earlier and the error was swallowed), so that is never reported as success.
     /// </summary>

@@ -8,6 +8,9 @@ declare
     v jsonb;
     ok boolean;
 begin
+    if core.restoring() then
+        return new; -- an organization import keeps the exported values (ADR 0023)
+    end if;
     for f in
         select m.key as meta_key, d.key, d.field_type, d.options, d.required
           from jsonb_object_keys(new.metadata) m(key)

@@ -4,6 +4,9 @@ create or replace function crm.check_contact_company() returns trigger
     set search_path = pg_catalog, pg_temp
     as $$
 begin
+    if core.restoring() then
+        return new; -- an organization import keeps the exported values (ADR 0023)
+    end if;
     if new.company_id is not null
        and (tg_op = 'INSERT' or new.company_id is distinct from old.company_id)
        and not exists (select 1 from crm.companies c

@@ -7,6 +7,9 @@ create or replace function crm.check_deal_links() returns trigger
 declare
     s record;
 begin
+    if core.restoring() then
+        return new; -- an organization import keeps the exported values (ADR 0023)
+    end if;
     if tg_op = 'INSERT' or new.stage_id is distinct from old.stage_id then
         select st.is_won, st.is_lost into s from crm.pipeline_stages st
          where st.org_id = new.org_id and st.id = new.stage_id and st.deleted_at is null;
