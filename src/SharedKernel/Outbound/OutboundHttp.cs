@@ -15,12 +15,15 @@ public sealed class OutboundAddressRefusedException(string message) : IOExceptio
 public sealed class OutboundHttp : IDisposable
 {
     private readonly HashSet<string> _allowed;
+    private readonly SocketsHttpHandler _handler;
     private readonly HttpClient _client;
+    private readonly OutboundOptions _options;
 
     public OutboundHttp(OutboundOptions options)
     {
         _allowed = new HashSet<string>(options.AllowedEndpoints.Select(e => e.Trim()), StringComparer.OrdinalIgnoreCase);
-        var handler = new SocketsHttpHandler
+        _options = options;
+        _handler = new SocketsHttpHandler
         {
             AllowAutoRedirect = false,
             UseProxy = false,
@@ -29,18 +32,28 @@ public sealed class OutboundHttp : IDisposable
             PooledConnectionLifetime = TimeSpan.FromMinutes(2),
             ConnectCallback = ConnectAsync,
         };
-        _client = new HttpClient(handler)
-        {
-            Timeout = options.Timeout,
-            MaxResponseContentBufferSize = options.MaxResponseBytes,
-        };
+        _client = CreateClient();
     }
+
+    /// <summary>
+    /// An <see cref="HttpClient"/> over the same guarded connections, timeout and size cap, for a library that
+    /// sends its own requests (Stripe.net, ADR 0022). Disposing it leaves the connections to this instance.
+    /// </summary>
+    public HttpClient CreateClient() => new(_handler, disposeHandler: false)
+    {
+        Timeout = _options.Timeout,
+        MaxResponseContentBufferSize = _options.MaxResponseBytes,
+    };
 
     /// <summary>Sends the request and buffers the answer (at most <see cref="OutboundOptions.MaxResponseBytes"/>).</summary>
     public Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken ct) =>
         _client.SendAsync(request, HttpCompletionOption.ResponseContentRead, ct);
 
-    public void Dispose() => _client.Dispose();
+    public void Dispose()
+    {
+        _client.Dispose();
+        _handler.Dispose();
+    }
 
     private async ValueTask<Stream> ConnectAsync(SocketsHttpConnectionContext context, CancellationToken ct)
     {
