@@ -14,6 +14,7 @@ public sealed class PlatformModule : ICarterModule, IModuleServices, IPageModule
     public void AddServices(IServiceCollection services, IConfiguration configuration)
     {
         services.AddScoped<JobsSummary>();
+        services.AddScoped<BillingSummary>();
         services.AddOpsSession(configuration);
         services.AddValidatorsFromAssemblyContaining<PlatformModule>(ServiceLifetime.Singleton, includeInternalTypes: true);
     }
