@@ -20,7 +20,7 @@ internal static class StartCheckout
         public Validator(StripeOptions options)
         {
             RuleFor(r => r.Plan).NotEmpty().MaximumLength(50)
-                .Must(plan => options.PriceOf(plan) is not null)
+                .Must(plan => plan is not null && options.PriceOf(plan) is not null)
                 .WithMessage($"'Plan' must be one of: {string.Join(", ", options.Prices.Keys.Order(StringComparer.Ordinal))}.");
         }
     }
