@@ -41,15 +41,15 @@ internal static class ReceiveStripeWebhook
 
     private static async Task<Ok<Response>> HandleAsync(HttpRequest request, StripeOptions options, DbSession db, JobQueue jobs, CancellationToken ct)
     {
-        if (string.IsNullOrEmpty(options.WebhookSecret))
-        {
-            throw new BillingUnavailableException("Stripe webhooks are not configured on this server.");
-        }
-
         var signature = request.Headers["Stripe-Signature"].ToString();
         if (signature.Length == 0)
         {
             throw new ValidationFailedException(SignatureField, "The Stripe-Signature header is required.");
+        }
+
+        if (string.IsNullOrEmpty(options.WebhookSecret))
+        {
+            throw new BillingUnavailableException("Stripe webhooks are not configured on this server.");
         }
 
         string json;

@@ -19,8 +19,11 @@ internal static class StartCheckout
     {
         public Validator(StripeOptions options)
         {
-            RuleFor(r => r.Plan).NotEmpty().MaximumLength(50)
+            RuleFor(r => r.Plan).NotEmpty().MaximumLength(50);
+            // Without billing configured there is no list to check against: the handler answers 503.
+            RuleFor(r => r.Plan)
                 .Must(plan => plan is not null && options.PriceOf(plan) is not null)
+                .When(_ => options.Configured)
                 .WithMessage($"'Plan' must be one of: {string.Join(", ", options.Prices.Keys.Order(StringComparer.Ordinal))}.");
         }
     }
@@ -51,7 +54,9 @@ internal static class StartCheckout
         Request request, OrgContext org, TenantContext tenant, DbSession db, StripeGateway stripe, AccountLinks links, CancellationToken ct)
     {
         BillingRules.RequirePersonalOrg(org.Current);
-        var priceId = stripe.Options.PriceOf(request.Plan) ?? throw new ValidationFailedException("plan", "Unknown plan.");
+        var priceId = stripe.Options.Configured
+            ? stripe.Options.PriceOf(request.Plan) ?? throw new ValidationFailedException("plan", "Unknown plan.")
+            : throw new BillingUnavailableException("Billing is not configured on this server.");
         var userId = tenant.UserId ?? throw new UnauthorizedException();
         var row = await db.QuerySingleOrDefaultAsync<Row>(SubscriptionSql, new { OrgId = org.Id, UserId = userId }, ct)
             ?? throw new NotFoundException("Organization not found.");
