@@ -20,6 +20,7 @@ public sealed class FailClosedTests(OpsDashFactory factory) : IClassFixture<OpsD
         "POST /api/v1/auth/logout",              // possession of the refresh token is the proof
         "POST /api/v1/auth/verify-email",        // the emailed token is the credential
         "GET /api/v1/invitations/{token}",       // the invitee's landing page, before signing up
+        "POST /api/v1/billing/stripe-webhook",   // Stripe calls it; the Stripe-Signature over the raw body is the credential (ADR 0022)
         "ANY /health/live",                      // probes
         "ANY /health/ready",
         "GET /openapi/{documentName}.json",      // the API description (the explorer at /docs is static files)
