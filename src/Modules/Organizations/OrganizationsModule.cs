@@ -4,6 +4,7 @@ using Carter;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using OpsDash.Modules.Organizations.Accounts;
+using OpsDash.Modules.Organizations.Billing;
 using OpsDash.Modules.Organizations.Contracts;
 using OpsDash.Modules.Organizations.Workspaces;
 using OpsDash.SharedKernel.Events;
@@ -13,7 +14,7 @@ using OpsDash.SharedKernel.Schedules;
 
 namespace OpsDash.Modules.Organizations;
 
-/// <summary>Accounts (auth, profile) and organizations (workspaces, plans, flags, audit log).</summary>
+/// <summary>Accounts (auth, profile), organizations (workspaces, plans, flags, audit log) and billing (Stripe, ADR 0022).</summary>
 public sealed class OrganizationsModule : ICarterModule, IModuleServices
 {
     public void AddServices(IServiceCollection services, IConfiguration configuration)
@@ -31,11 +32,17 @@ public sealed class OrganizationsModule : ICarterModule, IModuleServices
         services.AddRecurringJob<PurgeRefreshTokens>(PurgeRefreshTokens.ScheduleName, "0 20 3 * * ?");
         services.AddEventHandler<EmailVerificationRequested, SendVerificationEmail>("send_email");
         services.AddEventHandler<SignUpAttemptedOnExistingAccount, SendExistingAccountEmail>("send_email");
+        services.AddSingleton(StripeOptions.From(configuration));
+        services.AddSingleton<StripeGateway>();
+        services.AddScoped<StripeSubscriptionSync>();
+        services.AddJobHandler<StripeEventJob, StripeEventJobHandler>();
+        services.AddJobHandler<SyncStripeCustomerJob, SyncStripeCustomerHandler>();
     }
 
     public void AddRoutes(IEndpointRouteBuilder app)
     {
         AccountRoutes.Map(app);
         WorkspaceRoutes.Map(app);
+        BillingRoutes.Map(app);
     }
 }

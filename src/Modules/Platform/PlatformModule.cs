@@ -22,6 +22,7 @@ public sealed class PlatformModule : ICarterModule, IModuleServices, IPageModule
     public void AddServices(IServiceCollection services, IConfiguration configuration)
     {
         services.AddScoped<JobsSummary>();
+        services.AddScoped<BillingSummary>();
         services.AddOpsSession(configuration);
         services.AddValidatorsFromAssemblyContaining<PlatformModule>(ServiceLifetime.Singleton, includeInternalTypes: true);
         WebhookRoutes.AddServices(services, configuration);

@@ -15,6 +15,7 @@ public sealed class OutboundAddressRefusedException(string message) : IOExceptio
 public sealed class OutboundHttp : IDisposable
 {
     private readonly HashSet<string> _allowed;
+    private readonly SocketsHttpHandler _handler;
     private readonly HttpClient _client;
     private readonly OutboundOptions _options;
 
@@ -22,7 +23,7 @@ public sealed class OutboundHttp : IDisposable
     {
         _options = options;
         _allowed = new HashSet<string>(options.AllowedEndpoints.Select(e => e.Trim()), StringComparer.OrdinalIgnoreCase);
-        var handler = new SocketsHttpHandler
+        _handler = new SocketsHttpHandler
         {
             AllowAutoRedirect = false,
             UseProxy = false,
@@ -31,13 +32,23 @@ public sealed class OutboundHttp : IDisposable
             PooledConnectionLifetime = TimeSpan.FromMinutes(2),
             ConnectCallback = ConnectAsync,
         };
-        _client = new HttpClient(handler)
+        _client = new HttpClient(_handler, disposeHandler: false)
         {
             // Per call instead (SendAsync): a webhook waits longer than a lookup.
             Timeout = Timeout.InfiniteTimeSpan,
             MaxResponseContentBufferSize = options.MaxResponseBytes,
         };
     }
+
+    /// <summary>
+    /// An <see cref="HttpClient"/> over the same guarded connections, timeout and size cap, for a library that
+    /// sends its own requests (Stripe.net, ADR 0022). Disposing it leaves the connections to this instance.
+    /// </summary>
+    public HttpClient CreateClient() => new(_handler, disposeHandler: false)
+    {
+        Timeout = _options.Timeout,
+        MaxResponseContentBufferSize = _options.MaxResponseBytes,
+    };
 
     /// <summary>Sends the request and buffers the answer (at most <see cref="OutboundOptions.MaxResponseBytes"/>) within <see cref="OutboundOptions.Timeout"/>.</summary>
     public Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken ct) =>
@@ -112,7 +123,11 @@ public sealed class OutboundHttp : IDisposable
         _ => "Outbound call refused: only https URLs may be called.",
     };
 
-    public void Dispose() => _client.Dispose();
+    public void Dispose()
+    {
+        _client.Dispose();
+        _handler.Dispose();
+    }
 
     private async ValueTask<Stream> ConnectAsync(SocketsHttpConnectionContext context, CancellationToken ct)
     {

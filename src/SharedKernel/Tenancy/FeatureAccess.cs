@@ -54,21 +54,13 @@ public sealed class FeatureAccess(DbSession db, TenantContext tenant)
         await db.QuerySingleOrDefaultAsync<FeatureStatus>(sql, new { featureKey }, ct)
         ?? throw new NotFoundException("Organization not found.");
 
-    private static FeatureStatus Require(string featureKey, FeatureStatus status)
-    {
-        if (!status.PlanEnabled)
+    private static FeatureStatus Require(string featureKey, FeatureStatus status) =>
+        status.DenialReason switch
         {
-            throw new FeatureUnavailableException(featureKey, $"'{featureKey}' is not included in the {status.PlanKey} plan.");
-        }
-
-        // A job (no member role) acts for the org, not for a user, so role restrictions do not apply to it.
-        if (!status.FlagEnabled || (status.AllowedRoles is { Length: > 0 } roles && status.MemberRole is { } role && !roles.Contains(role)))
-        {
-            throw new FeatureUnavailableException(featureKey, $"'{featureKey}' is turned off for your role in this organization.");
-        }
-
-        return status;
-    }
+            null => status,
+            FeatureStatus.NotInPlan => throw new FeatureUnavailableException(featureKey, $"'{featureKey}' is not included in the {status.PlanKey} plan."),
+            _ => throw new FeatureUnavailableException(featureKey, $"'{featureKey}' is turned off for your role in this organization."),
+        };
 
     /// <summary>Endpoint filter form of <see cref="RequireAsync"/>.</summary>
     public static Func<EndpointFilterInvocationContext, EndpointFilterDelegate, ValueTask<object?>> Filter(string featureKey) =>
@@ -93,7 +85,22 @@ public sealed record UsageBudget(string FeatureKey, long? Limit, long Used)
 }
 
 /// <summary>Plan and flag state of one feature in the current org. <c>MemberRole</c> is null in a background job.</summary>
-public sealed record FeatureStatus(string PlanKey, bool PlanEnabled, long? LimitValue, bool FlagEnabled, string[]? AllowedRoles, string? MemberRole);
+public sealed record FeatureStatus(string PlanKey, bool PlanEnabled, long? LimitValue, bool FlagEnabled, string[]? AllowedRoles, string? MemberRole)
+{
+    public const string NotInPlan = "not_in_plan";
+    public const string Disabled = "disabled";
+    public const string RoleNotAllowed = "role_not_allowed";
+
+    /// <summary>
+    /// requireFeatureAccess's one decision: null when the plan, the org's switch and the caller's role allow the
+    /// feature, else which gate said no. A job (no member role) acts for the org, so role restrictions do not apply to it.
+    /// </summary>
+    public string? DenialReason =>
+        !PlanEnabled ? NotInPlan
+        : !FlagEnabled ? Disabled
+        : AllowedRoles is { Length: > 0 } roles && MemberRole is { } role && !roles.Contains(role) ? RoleNotAllowed
+        : null;
+}
 
 public static class FeatureFilters
 {

@@ -102,9 +102,8 @@ public static partial class ModuleBoundaries
         new("automation/triggers/jobs_jobs.sql", ["jobs.jobs"], "that trigger, on the kernel's queue, where the job's state changes (0057)"),
         new("platform/functions/failed_jobs.sql", ["organizations.organizations"], "operators see each failed job's org (ADR 0012)"),
         new("platform/functions/webhook_admins.sql", ["members.org_members"], "a disabled webhook endpoint is reported to the org's owners and admins (ADR 0020)"),
-        new("organizations/functions/plan_overview.sql",
-            ["crm.usage_counts", "projects.usage_counts", "automation.usage_counts", "crm.feature_key", "crm.used", "projects.feature_key", "projects.used", "automation.feature_key", "automation.used"],
-            "GET /plan counts each feature with the owning module's usage_counts(org), its one SQL contract; the joins alias them by schema name"),
+        new("platform/functions/billing_subscriptions.sql", ["organizations.subscription_counts"], "operators see subscriptions by plan and status through the billing owner module's function (issue 20)"),
+        new("platform/functions/failed_payments.sql", ["organizations.recent_payment_failures"], "operators see failed payments through the billing owner module's function (issue 20)"),
 
         // Migrations written before the re-appliable files: immutable, and what they defined now lives in the files above.
         new("migrations/0010_jobs_role.sql",

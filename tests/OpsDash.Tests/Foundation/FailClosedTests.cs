@@ -22,6 +22,7 @@ public sealed class FailClosedTests(OpsDashFactory factory) : IClassFixture<OpsD
         "GET /api/v1/invitations/{token}",       // the invitee's landing page, before signing up
         "POST /api/v1/hooks/{token}",            // an inbound hook: the URL token and the Standard Webhooks signature are the credential
         "GET /api/v1/export-downloads/{id:guid}/{token}", // the sealed, expiring link is the credential (a browser follows it)
+        "POST /api/v1/billing/stripe-webhook",   // Stripe calls it; the Stripe-Signature over the raw body is the credential (ADR 0022)
         "ANY /health/live",                      // probes
         "ANY /health/ready",
         "GET /openapi/{documentName}.json",      // the API description (the explorer at /docs is static files)

@@ -24,6 +24,8 @@ public static class RequestBodySamples
         var slug = set.Org.Slug;
         var org = $"/api/v1/orgs/{slug}";
         var anonymous = factory.CreateClient();
+        var stripe = factory.CreateClient();
+        stripe.DefaultRequestHeaders.TryAddWithoutValidation("Stripe-Signature", "t=1,v1=00");
         var newcomer = await factory.SignUpAsync("newcomer");
         var session = await factory.SignUpAsync("session");
         var changer = await factory.SignUpAsync("changer");
@@ -92,6 +94,9 @@ public static class RequestBodySamples
             new("PATCH", "/api/v1/orgs/{slug}", org, owner.Client, Json(new { name = "Renamed", slug, logoUrl = "https://example.test/logo.png" })),
             Put("/api/v1/orgs/{slug}/feature-flags/{featureKey}", org + "/feature-flags/platform:audit_log", new { enabled = true, allowedRoles = new[] { "owner", "admin" } }),
             Post("/api/v1/orgs/{slug}/billing-owner", $"/api/v1/orgs/{owner.PersonalSlug}/billing-owner", new { userId = owner.Id }),
+            Post("/api/v1/orgs/{slug}/billing/checkout", $"/api/v1/orgs/{owner.PersonalSlug}/billing/checkout", new { plan = "pro" }),
+            // A Stripe event is opaque to the document ({}): nothing to leave out; signed or not, never a 400 naming a property.
+            Post("/api/v1/billing/stripe-webhook", "/api/v1/billing/stripe-webhook", new { }, stripe),
             Post("/api/v1/orgs/{slug}/invitations", org + "/invitations", new { email = TenantKit.NewEmail(), role = "member" }),
             new("PATCH", "/api/v1/orgs/{slug}/members/{memberId}", $"{org}/members/{member}", owner.Client, Json(new { role = "member" })),
             Post("/api/v1/orgs/{slug}/contacts", org + "/contacts", Contact()),

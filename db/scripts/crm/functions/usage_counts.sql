@@ -1,5 +1,5 @@
--- GET /plan counts live contacts, companies, deals and leads against their crm: features
--- (organizations.plan_overview joins each module's usage_counts).
+-- Crm's usage counts against its plan limits, registered in core.usage_counters: GET /plan and
+-- GET /features read them through organizations.feature_usage, which runs every registered count.
 create or replace function crm.usage_counts(p_org uuid) returns table (feature_key text, used bigint)
     language plpgsql stable security definer
     set search_path = pg_catalog, pg_temp
@@ -14,3 +14,5 @@ begin
         union all
         select 'crm:leads'::text, (select count(*) from crm.leads l where l.org_id = p_org and l.deleted_at is null);
 end $$;
+
+insert into core.usage_counters (function_name) values ('crm.usage_counts') on conflict do nothing;

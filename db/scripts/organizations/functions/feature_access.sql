@@ -1,28 +1,13 @@
+-- One feature's state for requireFeatureAccess (FeatureAccess in the kernel); the rule is feature_states'.
 create or replace function organizations.feature_access(p_feature_key text)
     returns table (plan_key text, plan_enabled boolean, limit_value bigint, flag_enabled boolean, allowed_roles text[], member_role text)
     language plpgsql stable security definer
     set search_path = pg_catalog, pg_temp
     as $$
-declare
-    v_org uuid := core.current_org_id();
-    v_role text;
-    v_plan text;
 begin
-    -- A member in a request, or the org's job (0010); nothing for anyone else.
-    if v_org is null or not (v_org = any (members.member_org_ids())) then
-        return;
-    end if;
-    v_role := members.member_role(v_org);
-    v_plan := organizations.org_plan(v_org);
     return query
-    select v_plan, coalesce(l.enabled, false), l.limit_value,
-           case when ft.owners_always_pass and v_role = 'owner' then true else coalesce(f.enabled, ft.default_enabled, true) end,
-           case when ft.owners_always_pass and v_role = 'owner' then null else f.allowed_roles end,
-           v_role
-      from (select p_feature_key as key) k
-      left join organizations.features ft on ft.key = k.key
-      left join organizations.plan_limits l on l.plan_key = v_plan and l.feature_key = k.key
-      left join organizations.feature_flags f on f.org_id = v_org and f.feature_key = k.key;
+    select s.plan_key, s.plan_enabled, s.limit_value, s.flag_enabled, s.allowed_roles, s.member_role
+      from organizations.feature_states(array[p_feature_key]) s;
 end $$;
 
 grant execute on function organizations.feature_access(text) to opsdash_app;

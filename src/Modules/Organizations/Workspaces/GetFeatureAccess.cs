@@ -6,10 +6,6 @@ namespace OpsDash.Modules.Organizations.Workspaces;
 /// </summary>
 internal static class GetFeatureAccess
 {
-    public const string NotInPlan = "not_in_plan";
-    public const string Disabled = "disabled";
-    public const string RoleNotAllowed = "role_not_allowed";
-
     public sealed record Response(string FeatureKey, bool Allowed, string? Reason);
 
     private const string FeatureExistsSql = "select exists (select 1 from organizations.features where key = @FeatureKey)";
@@ -26,12 +22,7 @@ internal static class GetFeatureAccess
             throw new NotFoundException($"Unknown feature '{featureKey}'.");
         }
 
-        var status = await access.GetAsync(featureKey, ct);
-        var reason =
-            !status.PlanEnabled ? NotInPlan
-            : !status.FlagEnabled ? Disabled
-            : status.AllowedRoles is { Length: > 0 } roles && !roles.Contains(status.MemberRole) ? RoleNotAllowed
-            : null;
+        var reason = (await access.GetAsync(featureKey, ct)).DenialReason;
         return TypedResults.Ok(new Response(featureKey, reason is null, reason));
     }
 }

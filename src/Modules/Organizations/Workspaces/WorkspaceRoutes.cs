@@ -22,6 +22,7 @@ internal static class WorkspaceRoutes
         ListAuditLogs.Map(org);
         GetPlan.Map(org);
         GetFeatureAccess.Map(org);
+        ListFeatures.Map(org);
         ListFeatureFlags.Map(org);
         UpdateFeatureFlag.Map(org);
         GetBillingOwner.Map(org);

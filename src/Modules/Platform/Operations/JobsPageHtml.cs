@@ -14,7 +14,7 @@ internal static class JobsPageHtml
 
     public static string Header(JobsPageView view) => $"""
         <header><h1>OpsDash · Jobs</h1>
-          <form method="post" action="/ops/logout"><span>{E(view.Email)}</span>{Csrf(view.CsrfField, view.CsrfToken)}<button type="submit">Sign out</button></form>
+          <form method="post" action="/ops/logout"><a href="/ops/billing" style="color:#fff;margin-right:12px">Billing</a><span>{E(view.Email)}</span>{Csrf(view.CsrfField, view.CsrfToken)}<button type="submit">Sign out</button></form>
         </header>
         """;
 

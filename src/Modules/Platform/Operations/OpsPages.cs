@@ -32,5 +32,6 @@ internal static class OpsPages
             .AddEndpointFilter<OperatorFilter>();
         OpsLogin.MapLogOut(signedIn);
         JobsPage.Map(signedIn);
+        BillingPage.Map(signedIn);
     }
 }
