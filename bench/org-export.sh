@@ -66,6 +66,6 @@ TARGET="$(team imported)"
 out="$(curl -s -o "$WORK/import.json" -w '%{http_code} %{time_total}' "${AUTH[@]}" -H 'Content-Type: application/zip' \
     --data-binary @"$WORK/export.zip" "$BASE/api/v1/orgs/$TARGET/imports")"
 read -r code s <<<"$out"
-[ "$code" = 200 ] || { echo "import $code: $(cat "$WORK/import.json")"; exit 1; }
+[ "$code" = 200 ] || { echo "import $code: $(cat "$WORK/import.json")"; grep -iE "fail|exception|error" "$WORK/host.log" | tail -20; exit 1; }
 IMPORTED="$(json 'sum(d["rows"].values())' <"$WORK/import.json")"
 echo "import: $code, $IMPORTED rows in $s s = $(echo "$IMPORTED / $s" | bc) rows/s; Host peak RSS $(rss VmHWM) MiB"

@@ -63,6 +63,7 @@ public sealed class DbSession : IAsyncDisposable
     private UnitOfWorkState _state;
     private bool _failed;
     private IsolationLevel _isolation = IsolationLevel.ReadCommitted;
+    private int? _commandTimeoutSeconds;
 
     internal DbSession(AppDataSource dataSource, JobsDataSource jobs, TenantContext context)
     {
@@ -80,6 +81,13 @@ public sealed class DbSession : IAsyncDisposable
     }
 
     public bool IsOpen => _transaction is not null;
+
+    /// <summary>
+    /// Lets this unit of work's later statements run up to <paramref name="timeout"/> on the client side. For the rare
+    /// request that raises its own <c>statement_timeout</c> in SQL (an organization import): otherwise Npgsql's 30 s
+    /// gives up first, breaking the connection instead of letting PostgreSQL's limit answer.
+    /// </summary>
+    public void AllowLongStatements(TimeSpan timeout) => _commandTimeoutSeconds = (int)Math.Ceiling(timeout.TotalSeconds);
 
     /// <summary>Statements sent in this unit of work, COMMIT and ROLLBACK included (BEGIN rides with the first). For tests and diagnostics.</summary>
     public int RoundTrips { get; private set; }
@@ -162,6 +170,11 @@ public sealed class DbSession : IAsyncDisposable
             async c =>
             {
                 await using var writer = await c.BeginTextImportAsync(copySql, ct);
+                if (_commandTimeoutSeconds is { } seconds && writer is NpgsqlCopyTextWriter copy)
+                {
+                    copy.Timeout = seconds * 1000;
+                }
+
                 await write(writer);
                 return 0;
             },
@@ -437,7 +450,7 @@ public sealed class DbSession : IAsyncDisposable
     }
 
     private CommandDefinition Command(string sql, object? param, CancellationToken ct) =>
-        new(sql, param, _transaction, cancellationToken: ct);
+        new(sql, param, _transaction, commandTimeout: _commandTimeoutSeconds, cancellationToken: ct);
 
     // The session was checked when the transaction began; a change made by the server itself (e.g. after
     // a password change in this very request) must not re-check it.

@@ -65,6 +65,9 @@ internal sealed class AppExceptionHandler(IProblemDetailsService problems, ILogg
                 return MalformedRequest(bad);
             case PostgresException pg:
                 return MapPostgres(pg);
+            case NpgsqlException { InnerException: TimeoutException }:
+                // Npgsql's client-side command timeout: the connection was broken and the transaction with it.
+                return StatementTimeout();
             default:
                 return WithError(new ProblemDetails { Status = 500, Title = "Internal server error" }, ErrorCodes.InternalError);
         }
@@ -90,14 +93,7 @@ internal sealed class AppExceptionHandler(IProblemDetailsService problems, ILogg
             WithError(new ProblemDetails { Status = 409, Title = "Conflict", Detail = "A concurrent change got there first; retry." }, ErrorCodes.Conflict),
         // The app role's statement_timeout (0010) ended a statement: a slow query or a lock held too long,
         // not a bug in the request. The transaction was rolled back; the client may retry.
-        PostgresErrorCodes.QueryCanceled => WithError(
-            new ProblemDetails
-            {
-                Status = 503,
-                Title = "Statement timeout",
-                Detail = "The database did not finish this request in time, and nothing it changed was kept. Retry later, or narrow the request.",
-            },
-            ErrorCodes.StatementTimeout),
+        PostgresErrorCodes.QueryCanceled => StatementTimeout(),
         PostgresErrorCodes.InsufficientPrivilege =>
             WithError(new ProblemDetails { Status = 403, Title = "Forbidden" }, ErrorCodes.Forbidden),
         PostgresErrorCodes.CheckViolation or PostgresErrorCodes.NotNullViolation or PostgresErrorCodes.StringDataRightTruncation =>
@@ -106,6 +102,15 @@ internal sealed class AppExceptionHandler(IProblemDetailsService problems, ILogg
             WithError(new ProblemDetails { Status = 404, Title = "Not found", Detail = "A referenced record does not exist." }, ErrorCodes.NotFound),
         _ => WithError(new ProblemDetails { Status = 500, Title = "Internal server error" }, ErrorCodes.InternalError),
     };
+
+    private static ProblemDetails StatementTimeout() => WithError(
+        new ProblemDetails
+        {
+            Status = 503,
+            Title = "Statement timeout",
+            Detail = "The database did not finish this request in time, and nothing it changed was kept. Retry later, or narrow the request.",
+        },
+        ErrorCodes.StatementTimeout);
 
     // A body that does not bind names the JSON path that failed (e.g. a NUL in $.email gives "email").
     private static HttpValidationProblemDetails MalformedRequest(BadHttpRequestException bad)

@@ -14,6 +14,9 @@ internal sealed class OrgRestorer(DbSession db, IEnumerable<IOrgDataSection> sec
 {
     private const int FlushChars = 256 * 1024;
 
+    // BeginSql's statement_timeout, on the client too (Npgsql's own 30 s would break the connection first).
+    private static readonly TimeSpan StatementTimeout = TimeSpan.FromMinutes(15);
+
     // Transaction-local: the row triggers keep the exported values (core.restoring); a million rows take longer than
     // a request's 15 s statement timeout; and two imports into one org queue up instead of both finding it empty.
     private const string BeginSql = """
@@ -27,6 +30,7 @@ internal sealed class OrgRestorer(DbSession db, IEnumerable<IOrgDataSection> sec
 
     public async Task<(Dictionary<string, long> Rows, List<string> UnknownMembers)> RestoreAsync(ZipArchive zip, CancellationToken ct)
     {
+        db.AllowLongStatements(StatementTimeout);
         await db.ExecuteAsync(BeginSql, ct: ct);
         foreach (var section in Sections)
         {
