@@ -98,7 +98,7 @@ pgbench_tps() { # script file: warmed up, then measured
 cold="$(wrk_for "$COLD" "/api/v1/orgs/$SLUG/members")"
 echo "# cold: GET /api/v1/orgs/{slug}/members in the first ${COLD} s of a fresh Host: $cold req/s"
 
-# Each endpoint's statements exactly as the Host sends them (bench/sql/*.sql), one transaction each.
+# Each endpoint's statements exactly as the Host sends them (bench/sql/*.sql), one command each (ADR 0025).
 printf '%-28s %12s %14s %8s\n' endpoint "host req/s" "pgbench tx/s" ratio
 for spec in "members:/api/v1/orgs/$SLUG/members" "me-orgs:/api/v1/me/orgs" "plan:/api/v1/orgs/$SLUG/plan" "live:/health/live"; do
     name="${spec%%:*}"

@@ -6,7 +6,8 @@ namespace OpsDash.SharedKernel.Database;
 
 /// <summary>
 /// Runs the handler in the request's single transaction: commits when the handler returns a
-/// success result, rolls back on an error result or an exception. Runs before the result is
+/// success result, rolls back on an error result or an exception. A GET or HEAD is a read: its queries
+/// run in implicit read-only transactions, one round trip each, until it needs a real one (ADR 0025). Runs before the result is
 /// written, so a failed commit is never reported to the client as success, and database work
 /// after it (a streamed body, a late lazy query) throws instead of opening a second transaction.
 /// </summary>
@@ -15,7 +16,9 @@ public sealed class UnitOfWorkFilter : IEndpointFilter
     public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
     {
         var session = context.HttpContext.RequestServices.GetRequiredService<DbSession>();
-        session.BeginUnitOfWork();
+        var http = context.HttpContext;
+        session.BeginUnitOfWork(read: (HttpMethods.IsGet(http.Request.Method) || HttpMethods.IsHead(http.Request.Method))
+            && http.GetEndpoint()?.Metadata.GetMetadata<WritingReadMetadata>() is null);
         try
         {
             object? result;
@@ -60,8 +63,26 @@ public sealed class UnitOfWorkMetadata
     }
 }
 
+/// <summary>Endpoint metadata: a GET that writes (a lease, a session's last use) runs in one transaction like a write.</summary>
+public sealed class WritingReadMetadata
+{
+    internal static readonly WritingReadMetadata Instance = new();
+
+    private WritingReadMetadata()
+    {
+    }
+}
+
 public static class UnitOfWorkEndpoints
 {
+    /// <summary>
+    /// The endpoint's GET writes (a lease, a session's last use): it runs in one read-write transaction like a
+    /// write, not in the implicit read-only transactions of a read (ADR 0025).
+    /// </summary>
+    public static TBuilder WritesOnRead<TBuilder>(this TBuilder builder)
+        where TBuilder : IEndpointConventionBuilder =>
+        builder.WithMetadata(WritingReadMetadata.Instance);
+
     /// <summary>Every endpoint in the group runs in one unit of work (one transaction, committed on success).</summary>
     public static TBuilder WithUnitOfWork<TBuilder>(this TBuilder builder)
         where TBuilder : IEndpointConventionBuilder =>

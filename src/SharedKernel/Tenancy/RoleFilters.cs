@@ -40,10 +40,21 @@ public static class RoleFilters
     }
 
     private static Func<EndpointFilterInvocationContext, EndpointFilterDelegate, ValueTask<object?>> RoleFilter(
-        Func<string, bool> allowed, string message) =>
-        (context, next) =>
+        Func<string, bool> allowed, string message)
+    {
+        var roles = OrgRoles.All.Where(allowed).ToArray();
+        return (context, next) =>
         {
-            var org = context.HttpContext.RequestServices.GetRequiredService<OrgContext>();
+            var services = context.HttpContext.RequestServices;
+            var org = services.GetRequiredService<OrgContext>();
+            if (org.IsPending)
+            {
+                // The org entry rides with the first statement (ADR 0025): SQL checks the role there, before it runs.
+                services.GetRequiredService<Database.DbSession>().RequireRoleOnEntry(roles, message);
+                return next(context);
+            }
+
             return allowed(org.Role) ? next(context) : throw new ForbiddenException(message);
         };
+    }
 }

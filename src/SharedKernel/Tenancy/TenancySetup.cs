@@ -9,6 +9,7 @@ public static class TenancySetup
     public static IServiceCollection AddOpsDashTenancy(this IServiceCollection services)
     {
         services.TryAddSingleton<EventSubscriptions>();
+        services.TryAddSingleton<OrgEntryCache>();
         return services
             .AddScoped<OrgContext>()
             .AddScoped<AuditLog>()

@@ -9,8 +9,9 @@ namespace OpsDash.Tests.Foundation;
 
 /// <summary>
 /// Database round trips per request kind, counted by DbSession (every statement, COMMIT and ROLLBACK
-/// included; BEGIN travels with the first statement). The budget: an org-scoped read 3, a write with a
-/// usage-limit check 5 for the kernel's part. See docs/performance.md.
+/// included; BEGIN and the prelude with the context, session check and org entry travel with the first
+/// statement, ADR 0025). The budget: an org-scoped read 1 once the Host knows the caller's org (2 the first
+/// time), a write with a usage-limit check 4 for the kernel's part. See docs/performance.md.
 /// </summary>
 public sealed class RoundTripTests(RoundTripTests.CountingFactory factory) : IClassFixture<RoundTripTests.CountingFactory>
 {
@@ -26,39 +27,42 @@ public sealed class RoundTripTests(RoundTripTests.CountingFactory factory) : ICl
     }
 
     [Fact]
-    public async Task An_org_scoped_read_takes_three_round_trips()
+    public async Task An_org_scoped_read_takes_one_round_trip_once_the_host_knows_the_callers_org()
     {
         var user = await factory.SignUpAsync();
 
-        Assert.Equal(3, await RoundTripsAsync(user.Client, HttpMethod.Get, $"/api/v1/orgs/{user.PersonalSlug}/members"));
-        Assert.Equal(3, await RoundTripsAsync(user.Client, HttpMethod.Get, $"/api/v1/orgs/{user.PersonalSlug}/plan"));
+        // The first time: the entry (context, session check, slug lookup), then the query with the context.
+        Assert.Equal(2, await RoundTripsAsync(user.Client, HttpMethod.Get, $"/api/v1/orgs/{user.PersonalSlug}/members"));
+        // Then the entry rides with the query, in one implicit transaction: no BEGIN, no COMMIT.
+        Assert.Equal(1, await RoundTripsAsync(user.Client, HttpMethod.Get, $"/api/v1/orgs/{user.PersonalSlug}/members"));
+        Assert.Equal(1, await RoundTripsAsync(user.Client, HttpMethod.Get, $"/api/v1/orgs/{user.PersonalSlug}/plan"));
     }
 
     [Fact]
-    public async Task A_read_outside_an_org_takes_three_round_trips()
+    public async Task A_read_outside_an_org_takes_one_round_trip()
     {
         var user = await factory.SignUpAsync();
 
-        Assert.Equal(3, await RoundTripsAsync(user.Client, HttpMethod.Get, "/api/v1/me"));
-        Assert.Equal(3, await RoundTripsAsync(user.Client, HttpMethod.Get, "/api/v1/me/orgs"));
+        Assert.Equal(1, await RoundTripsAsync(user.Client, HttpMethod.Get, "/api/v1/me"));
+        Assert.Equal(1, await RoundTripsAsync(user.Client, HttpMethod.Get, "/api/v1/me/orgs"));
     }
 
     [Fact]
-    public async Task An_org_the_caller_cannot_see_costs_two_round_trips()
+    public async Task An_org_the_caller_cannot_see_costs_one_round_trip()
     {
         var user = await factory.SignUpAsync();
 
-        Assert.Equal(2, await RoundTripsAsync(user.Client, HttpMethod.Get, "/api/v1/orgs/not-a-member-here/members", HttpStatusCode.NotFound));
+        Assert.Equal(1, await RoundTripsAsync(user.Client, HttpMethod.Get, "/api/v1/orgs/not-a-member-here/members", HttpStatusCode.NotFound));
     }
 
     [Fact]
-    public async Task An_anonymous_login_takes_six_round_trips()
+    public async Task An_anonymous_login_takes_five_round_trips()
     {
         var user = await factory.SignUpAsync();
         var body = JsonContent.Create(new { email = user.Email, password = user.Password });
 
-        // context, begin_login, finish_login, context as the user, refresh token, commit
-        Assert.Equal(6, await RoundTripsAsync(factory.CreateClient(), HttpMethod.Post, "/api/v1/auth/login", HttpStatusCode.OK, body));
+        // begin_login with the context, finish_login, the refresh token with the context as the user, commit
+        Assert.Equal(5, await RoundTripsAsync(factory.CreateClient(), HttpMethod.Post, "/api/v1/auth/login", HttpStatusCode.OK, body));
     }
 
     [Fact]
@@ -68,31 +72,32 @@ public sealed class RoundTripTests(RoundTripTests.CountingFactory factory) : ICl
         var wrong = JsonContent.Create(new { email = user.Email, password = "not the password" });
         var unknown = JsonContent.Create(new { email = $"nobody-{Guid.NewGuid():N}@example.test", password = "not the password" });
 
-        // context, begin_login (reserve a check), finish_login, commit: the same statements on both paths.
+        // begin_login (reserve a check) with the context, finish_login, commit: the same statements on both paths.
         var forWrong = await RoundTripsAsync(factory.CreateClient(), HttpMethod.Post, "/api/v1/auth/login", HttpStatusCode.Unauthorized, wrong);
         var forUnknown = await RoundTripsAsync(factory.CreateClient(), HttpMethod.Post, "/api/v1/auth/login", HttpStatusCode.Unauthorized, unknown);
 
-        Assert.Equal(4, forWrong);
+        Assert.Equal(3, forWrong);
         Assert.Equal(forWrong, forUnknown);
     }
 
     [Fact]
-    public async Task Inviting_a_member_takes_six_round_trips()
+    public async Task Inviting_a_member_takes_five_round_trips()
     {
         var owner = await factory.SignUpAsync("owner");
         var org = await factory.CreateTeamOrgAsync(owner);
         var body = JsonContent.Create(new { email = $"new-{Guid.NewGuid():N}@example.test", role = "member" });
+        await RoundTripsAsync(owner.Client, HttpMethod.Get, $"/api/v1/orgs/{org.Slug}/members");
 
-        // enter_request, members.create_invitation (rules, seat lock and count, insert), inviter's name,
-        // event job, audit, commit
-        Assert.Equal(6, await RoundTripsAsync(owner.Client, HttpMethod.Post, $"/api/v1/orgs/{org.Slug}/invitations", HttpStatusCode.Created, body));
+        // members.create_invitation (rules, seat lock and count, insert) with BEGIN and the org entry (role
+        // checked there), inviter's name, event job, audit, commit
+        Assert.Equal(5, await RoundTripsAsync(owner.Client, HttpMethod.Post, $"/api/v1/orgs/{org.Slug}/invitations", HttpStatusCode.Created, body));
     }
 
     [Fact]
-    public async Task The_kernel_part_of_a_write_with_a_usage_limit_takes_five_round_trips()
+    public async Task The_kernel_part_of_a_write_with_a_usage_limit_takes_four_round_trips()
     {
-        // The shape every module's create slice has (README, "How to add a slice"): org entry,
-        // CheckUsageLimitAsync (feature access with the lock in one statement, then the count), the insert, commit.
+        // The shape every module's create slice has (README, "How to add a slice"): CheckUsageLimitAsync (feature
+        // access with the lock in one statement, carrying BEGIN and the org entry; then the count), the insert, commit.
         var owner = await factory.SignUpAsync("writer");
         var org = await factory.CreateTeamOrgAsync(owner);
         await using var scope = factory.Services.CreateAsyncScope();
@@ -101,15 +106,16 @@ public sealed class RoundTripTests(RoundTripTests.CountingFactory factory) : ICl
         var db = services.GetRequiredService<DbSession>();
         db.BeginUnitOfWork();
 
-        var entered = await db.EnterOrgAsync(org.Slug, CancellationToken.None);
-        services.GetRequiredService<TenantContext>().RecordOrgApplied(entered!.Id);
+        OrgInfo? entered = null;
+        db.DeferOrgEntry(org.Slug, org.Id, o => entered = o);
         await services.GetRequiredService<FeatureAccess>().CheckUsageLimitAsync(
-            "members:seats", () => db.QuerySingleAsync<long>("select count(*) from members.org_members where org_id = @Id", new { entered.Id }));
+            "members:seats", () => db.QuerySingleAsync<long>("select count(*) from members.org_members where org_id = @Id", new { org.Id }));
         await services.GetRequiredService<AuditLog>().WriteAsync("member.invited", "invitation", Guid.NewGuid());
         await db.CommitAsync();
         db.EndUnitOfWork();
 
-        Assert.Equal(5, db.RoundTrips);
+        Assert.Equal(org.Id, entered?.Id);
+        Assert.Equal(4, db.RoundTrips);
     }
 
     [Fact]

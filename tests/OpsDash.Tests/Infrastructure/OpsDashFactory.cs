@@ -75,7 +75,15 @@ public class OpsDashFactory : WebApplicationFactory<Program>, IAsyncLifetime
     {
         builder.UseEnvironment("Testing");
         // Keep the test output readable; RequestLoggingTests adds its own capturing provider.
-        builder.ConfigureLogging(logging => logging.ClearProviders());
+        // OPSDASH_TEST_CONSOLE_LOG=1 shows the Host's log (e.g. a 500's exception) while debugging a test.
+        builder.ConfigureLogging(logging =>
+        {
+            logging.ClearProviders();
+            if (Environment.GetEnvironmentVariable("OPSDASH_TEST_CONSOLE_LOG") == "1")
+            {
+                logging.AddConsole();
+            }
+        });
         foreach (var (key, value) in _settings)
         {
             builder.UseSetting(key, value);

@@ -46,6 +46,7 @@ internal static class ExportContacts
 
     public static void Map(IEndpointRouteBuilder org) =>
         org.MapGet("/contacts/export", HandleAsync)
+            .WritesOnRead() // the transfer lease (CsvTransfers)
             .Validate<Query>()
             .Produces<string>(StatusCodes.Status200OK, "text/csv")
             .WithName("ExportContacts")

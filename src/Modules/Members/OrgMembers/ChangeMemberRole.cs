@@ -30,7 +30,7 @@ internal static class ChangeMemberRole
 
     private static async Task<Ok<Response>> HandleAsync(Guid memberId, Request request, OrgContext org, DbSession db, CancellationToken ct)
     {
-        if (request.Role == OrgRoles.Owner && org.Role != OrgRoles.Owner)
+        if (request.Role == OrgRoles.Owner && (await org.EnterAsync(ct)).Role != OrgRoles.Owner)
         {
             throw new ForbiddenException("Only owners can make owners.");
         }

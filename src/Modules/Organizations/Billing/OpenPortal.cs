@@ -21,7 +21,7 @@ internal static class OpenPortal
 
     private static async Task<Ok<Response>> HandleAsync(OrgContext org, DbSession db, StripeGateway stripe, AccountLinks links, CancellationToken ct)
     {
-        BillingRules.RequirePersonalOrg(org.Current);
+        BillingRules.RequirePersonalOrg(await org.EnterAsync(ct));
         var customerId = await db.QuerySingleOrDefaultAsync<string?>(CustomerSql, new { OrgId = org.Id }, ct)
             ?? throw new ConflictException("There is nothing to manage yet: start a checkout first.", NoBillingCustomer);
         await db.CommitAsync(ct);

@@ -53,7 +53,7 @@ internal static class StartCheckout
     private static async Task<Ok<Response>> HandleAsync(
         Request request, OrgContext org, TenantContext tenant, DbSession db, StripeGateway stripe, AccountLinks links, CancellationToken ct)
     {
-        BillingRules.RequirePersonalOrg(org.Current);
+        BillingRules.RequirePersonalOrg(await org.EnterAsync(ct));
         var priceId = stripe.Options.Configured
             ? stripe.Options.PriceOf(request.Plan) ?? throw new ValidationFailedException("plan", "Unknown plan.")
             : throw new BillingUnavailableException("Billing is not configured on this server.");

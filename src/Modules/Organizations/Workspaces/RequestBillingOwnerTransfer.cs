@@ -28,10 +28,11 @@ internal static class RequestBillingOwnerTransfer
             .WithName("RequestBillingOwnerTransfer")
             .WithSummary("Propose another owner as billing owner (owners only); it moves when that user accepts.");
 
-    private static async Task<Accepted<BillingOwnerTransfer>> HandleAsync(Request request, OrgContext org, DbSession db, CancellationToken ct) =>
-        TypedResults.Accepted(
-            $"/api/v1/orgs/{org.Current.Slug}/billing-owner",
-            await db.QuerySingleAsync<BillingOwnerTransfer>(RequestSql, new { OrgId = org.Id, request.UserId }, ct));
+    private static async Task<Accepted<BillingOwnerTransfer>> HandleAsync(Request request, OrgContext org, DbSession db, CancellationToken ct)
+    {
+        var transfer = await db.QuerySingleAsync<BillingOwnerTransfer>(RequestSql, new { OrgId = org.Id, request.UserId }, ct);
+        return TypedResults.Accepted($"/api/v1/orgs/{org.Current.Slug}/billing-owner", transfer);
+    }
 }
 
 /// <summary>A proposal waiting for <see cref="ProposedUserId"/> to accept.</summary>

@@ -13,6 +13,7 @@ internal static class OpsPages
     {
         var ops = root.MapGroup("/ops")
             .WithUnitOfWork()
+            .WritesOnRead() // a signed-in page records the session's last use
             .ExcludeFromDescription()
             .RequireRateLimiting(RateLimitPolicies.Api)
             .AddEndpointFilter(async (context, next) =>
