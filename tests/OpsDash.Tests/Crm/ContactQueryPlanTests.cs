@@ -80,27 +80,15 @@ public sealed class ContactQueryPlanTests(OpsDashFactory factory) : IClassFixtur
         await using var tx = await app.BeginTransactionAsync();
         await app.ExecuteAsync("select set_config('app.user_id', @User, true), set_config('app.org_id', @Org, true)",
             new { User = set.Member.Id.ToString(), Org = set.Org.Id.ToString() }, tx);
-        // Page 1, then the page after its last row, each ten times: both statements must settle on their generic plan.
         var query = new ListContacts.Query(null, null, null, null, null, null, null, null, null, null);
-        var filtered = ListContacts.Filtered(query);
-        var values = ContactFilter.Values(query, set.Org.Id);
-        List<ListContacts.Row> first = [];
+        var sql = ListContacts.Keyset.Statement(ListContacts.Filtered(query), query.Paging);
         for (var i = 0; i < 10; i++)
         {
-            first = [.. await app.QueryAsync<ListContacts.Row>(ListContacts.Keyset.Statement(filtered, query.Paging), KeysetList.Parameters(query.Paging, values), tx)];
-            Assert.Equal(51, first.Count);
+            Assert.Equal(51, (await app.QueryAsync(sql, KeysetList.Parameters(query.Paging, ContactFilter.Values(query, set.Org.Id)), tx)).Count());
         }
 
-        var second = ListContacts.Keyset.After(query.Paging, first[49]);
-        for (var i = 0; i < 10; i++)
-        {
-            Assert.Equal(51, (await app.QueryAsync(ListContacts.Keyset.Statement(filtered, second), KeysetList.Parameters(second, values), tx)).Count());
-        }
-
-        var plans = (await app.QueryAsync<(string Statement, long Generic, long Custom)>(
-            "select statement, generic_plans, custom_plans from pg_prepared_statements where statement like '%from crm.contacts c%'", transaction: tx)).ToList();
-        Assert.Equal(2, plans.Count);
-        Assert.Single(plans, p => p.Statement.Contains("(c.created_at, c.id) <", StringComparison.Ordinal));
-        Assert.All(plans, p => Assert.True(p.Generic >= 3, $"generic plans {p.Generic}, custom plans {p.Custom}: every page was planned again ({p.Statement})"));
+        var (generic, custom) = await app.QuerySingleAsync<(long Generic, long Custom)>(
+            "select generic_plans, custom_plans from pg_prepared_statements where statement like '%from crm.contacts c%'", transaction: tx);
+        Assert.True(generic >= 3, $"generic plans {generic}, custom plans {custom}: every page was planned again");
     }
 }

@@ -41,7 +41,7 @@ internal static class ListAuditLogs
     // The page first (an index range from the cursor, composed from constant fragments with a constant page
     // size, ADR 0015), then its actors' names from the member list (a definer function: profiles of other
     // users are not readable directly), so no plan can join the whole log before the limit.
-    private const string PageStart = """
+    internal const string PageStart = """
         select p.id, p.action, p.entity_type, p.entity_id, p.actor_user_id, gm.email as actor_email, gm.full_name as actor_name,
                p.metadata::text as metadata, p.created_at
           from (select a.id, a.action, a.entity_type, a.entity_id, a.actor_user_id, a.metadata, a.created_at
@@ -53,9 +53,9 @@ internal static class ListAuditLogs
 
     private const string ActorFilter = "\n   and a.actor_user_id = @ActorUserId";
 
-    private static readonly KeysetList<Row> Keyset = KeysetList.NewestByIdentity<Row>("a.id", r => r.Id);
+    internal static readonly KeysetList<Row> Keyset = KeysetList.NewestByIdentity<Row>("a.id", r => r.Id);
 
-    private const string PageEnd = """
+    internal const string PageEnd = """
 
                ) p
           left join members.get_org_members(@OrgId) gm on gm.user_id = p.actor_user_id
