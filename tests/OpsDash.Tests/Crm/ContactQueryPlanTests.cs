@@ -1,4 +1,5 @@
 using OpsDash.Modules.Crm.Contacts;
+using OpsDash.SharedKernel.Paging;
 
 namespace OpsDash.Tests.Crm;
 
@@ -30,14 +31,13 @@ public sealed class ContactQueryPlanTests(OpsDashFactory factory) : IClassFixtur
         await using var tx = await app.BeginTransactionAsync();
         await app.ExecuteAsync("select set_config('app.user_id', @User, true), set_config('app.org_id', @Org, true)",
             new { User = set.Member.Id.ToString(), Org = set.Org.Id.ToString() }, tx);
-        var args = new
-        {
-            OrgId = set.Org.Id, Low = (string?)null, High = (string?)null, CompanyId = (Guid?)null, OwnerUserId = (Guid?)null, Tags = (string[]?)null,
-            CreatedFrom = (DateTime?)null, CreatedTo = (DateTime?)null, AfterId = last, AfterText = sortName, AfterTime = createdAt,
-        };
-        var sql = ListContacts.SqlFor(new ListContacts.Query(null, null, null, null, null, null, sort == "name" ? "name" : null, null, null, null), afterCursor: true, take: 51);
-        var plan = string.Join('\n', await app.QueryAsync<string>("explain (analyze, buffers) " + sql, args, tx));
-        var rows = (await app.QueryAsync(sql, args, tx)).Count();
+        // The cursor the list hands out after that row, parsed as a request parses it.
+        var cursor = sort == "name" ? OpaqueCursor.Encode("name.asc", last, sortName) : OpaqueCursor.Encode("created.desc", last, CursorKeys.Time.Write(createdAt));
+        var query = new ListContacts.Query(null, null, null, null, null, null, sort == "name" ? "name" : null, null, cursor, null);
+        Assert.NotNull(query.Paging.After);
+        var sql = ListContacts.Keyset.Statement(ListContacts.Filtered(query), query.Paging);
+        var plan = string.Join('\n', await app.QueryAsync<string>("explain (analyze, buffers) " + sql, KeysetList.Parameters(query.Paging, ContactFilter.Values(query, set.Org.Id)), tx));
+        var rows = (await app.QueryAsync(sql, KeysetList.Parameters(query.Paging, ContactFilter.Values(query, set.Org.Id)), tx)).Count();
 
         Assert.Contains("InitPlan", plan, StringComparison.Ordinal);
         Assert.Contains(sort == "name" ? "Index Scan using ix_contacts_sort_name on contacts" : "Index Scan Backward using ix_contacts_created_at on contacts", plan, StringComparison.Ordinal);
@@ -57,12 +57,9 @@ public sealed class ContactQueryPlanTests(OpsDashFactory factory) : IClassFixtur
         await using var tx = await app.BeginTransactionAsync();
         await app.ExecuteAsync("select set_config('app.user_id', @User, true), set_config('app.org_id', @Org, true)",
             new { User = set.Member.Id.ToString(), Org = set.Org.Id.ToString() }, tx);
-        var sql = ListContacts.SqlFor(new ListContacts.Query("seed 199", null, null, null, null, null, "name", null, null, null), afterCursor: false, take: 51);
-        var plan = string.Join('\n', await app.QueryAsync<string>("explain " + sql, new
-        {
-            OrgId = set.Org.Id, Low = "seed 1999", High = "seed 199:", CompanyId = (Guid?)null, OwnerUserId = (Guid?)null, Tags = (string[]?)null,
-            CreatedFrom = (DateTime?)null, CreatedTo = (DateTime?)null, AfterId = (Guid?)null, AfterText = (string?)null, AfterTime = (DateTime?)null,
-        }, tx));
+        var query = new ListContacts.Query("seed 199", null, null, null, null, null, "name", null, null, null);
+        var sql = ListContacts.Keyset.Statement(ListContacts.Filtered(query), query.Paging);
+        var plan = string.Join('\n', await app.QueryAsync<string>("explain " + sql, KeysetList.Parameters(query.Paging, ContactFilter.Values(query, set.Org.Id)), tx));
 
         Assert.Contains("ix_contacts_sort_name__prefix", plan, StringComparison.Ordinal);
         Assert.Contains("~>=~", plan, StringComparison.Ordinal);
@@ -84,9 +81,10 @@ public sealed class ContactQueryPlanTests(OpsDashFactory factory) : IClassFixtur
         await app.ExecuteAsync("select set_config('app.user_id', @User, true), set_config('app.org_id', @Org, true)",
             new { User = set.Member.Id.ToString(), Org = set.Org.Id.ToString() }, tx);
         var query = new ListContacts.Query(null, null, null, null, null, null, null, null, null, null);
+        var sql = ListContacts.Keyset.Statement(ListContacts.Filtered(query), query.Paging);
         for (var i = 0; i < 10; i++)
         {
-            Assert.Equal(51, (await app.QueryAsync(ListContacts.SqlFor(query, afterCursor: false, take: 51), ContactFilter.Parameters(query, set.Org.Id, after: null), tx)).Count());
+            Assert.Equal(51, (await app.QueryAsync(sql, KeysetList.Parameters(query.Paging, ContactFilter.Values(query, set.Org.Id)), tx)).Count());
         }
 
         var (generic, custom) = await app.QuerySingleAsync<(long Generic, long Custom)>(

@@ -6,9 +6,12 @@ namespace OpsDash.Modules.Automation.Notifications;
 /// </summary>
 internal static class ListMyNotifications
 {
-    private const string CursorSort = "notifications.unread_first";
+    public sealed record Query(string? OrgId, string? UnreadOnly, string? Cursor, string? Limit)
+    {
+        private KeysetRequest? _paging;
 
-    public sealed record Query(string? OrgId, string? UnreadOnly, string? Cursor, string? Limit);
+        internal KeysetRequest Paging => _paging ??= Keyset.Parse(Cursor, Limit);
+    }
 
     public sealed record Page(IReadOnlyList<Notification> Items, string? NextCursor);
 
@@ -18,7 +21,7 @@ internal static class ListMyNotifications
         {
             RuleFor(q => q.OrgId).Must(v => v is null || Guid.TryParse(v, out _)).WithMessage("orgId must be an organization id.");
             RuleFor(q => q.UnreadOnly).Must(v => v is null or "true" or "false").WithMessage("unreadOnly must be true or false.");
-            RuleFor(q => q.Cursor).Must(c => c is null || After(c) is not null).WithMessage("Cursor must be a value returned as nextCursor.");
+            RuleFor(q => q.Cursor).NextCursorOf(q => q.Paging);
             RuleFor(q => q.Limit).PageLimit();
         }
     }
@@ -32,9 +35,8 @@ internal static class ListMyNotifications
 
     private const string UnreadFilter = "\n   and n.read_at is null";
 
-    private const string AfterFilter = "\n   and ((n.read_at is null), n.id) < (@AfterUnread, @AfterId)";
-
-    private const string Order = "\n order by (n.read_at is null) desc, n.id desc";
+    private static readonly KeysetList<Notification> Keyset = new KeysetList<Notification>("n.id", n => n.Id)
+        .Sort("notifications.unread_first", "(n.read_at is null)", descending: true, CursorKeys.Flag("unread", "read"), n => n.ReadAt is null);
 
     public static void Map(IEndpointRouteBuilder me) =>
         me.MapGet("/notifications", HandleAsync)
@@ -44,31 +46,15 @@ internal static class ListMyNotifications
 
     private static async Task<Ok<Page>> HandleAsync([AsParameters] Query query, TenantContext tenant, DbSession db, CancellationToken ct)
     {
-        var limit = KeysetPaging.Limit(query.Limit);
-        var after = query.Cursor is null ? null : After(query.Cursor);
-        var sql = Select
+        var filtered = Select
             + (query.OrgId is null ? string.Empty : OrgFilter)
-            + (query.UnreadOnly == "true" ? UnreadFilter : string.Empty)
-            + (after is null ? string.Empty : AfterFilter)
-            + Order
-            + KeysetPaging.LimitClause(limit + 1);
-        var rows = (await db.QueryAsync<Notification>(
-            sql,
-            new
-            {
-                UserId = NotificationFields.UserId(tenant),
-                OrgId = Guid.TryParse(query.OrgId, out var org) ? org : (Guid?)null,
-                AfterUnread = after?.Unread,
-                AfterId = after?.Id,
-            },
-            ct)).ToList();
-        var items = rows.Take(limit).ToList();
-        var next = rows.Count > limit
-            ? new SortCursor(CursorSort, items[^1].Id, items[^1].ReadAt is null ? "unread" : "read", null).Encode()
-            : null;
+            + (query.UnreadOnly == "true" ? UnreadFilter : string.Empty);
+        var (items, next) = await Keyset.ReadAsync(
+            db,
+            filtered,
+            query.Paging,
+            new { UserId = NotificationFields.UserId(tenant), OrgId = Guid.TryParse(query.OrgId, out var org) ? org : (Guid?)null },
+            ct);
         return TypedResults.Ok(new Page(items, next));
     }
-
-    private static (bool Unread, Guid Id)? After(string cursor) =>
-        SortCursor.Decode(cursor, CursorSort, timeKey: false) is { Text: "unread" or "read" } c ? (c.Text == "unread", c.Id) : null;
 }

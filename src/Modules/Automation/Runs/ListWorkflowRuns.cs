@@ -9,10 +9,12 @@ namespace OpsDash.Modules.Automation.Runs;
 /// </summary>
 internal static class ListWorkflowRuns
 {
-    private const string CursorSort = "workflow_runs.started.desc";
-
     public sealed record Query(string? Status, string? TriggerId, string? From, string? To, string? Cursor, string? Limit)
     {
+        private KeysetRequest? _paging;
+
+        internal KeysetRequest Paging => _paging ??= Keyset.Parse(Cursor, Limit);
+
         public DateTimeOffset? FromValue => Instant(From);
 
         public DateTimeOffset? ToValue => Instant(To);
@@ -30,8 +32,7 @@ internal static class ListWorkflowRuns
             RuleFor(q => q.From).Must(v => v is null || Instant(v) is not null).WithMessage("from must be an ISO 8601 date and time, e.g. 2026-11-22T00:00:00Z (UTC without an offset).");
             RuleFor(q => q.To).Must(v => v is null || Instant(v) is not null).WithMessage("to must be an ISO 8601 date and time, e.g. 2026-11-22T00:00:00Z (UTC without an offset).")
                 .Must((q, _) => q.ToValue is null || q.FromValue is null || q.ToValue > q.FromValue).WithMessage("to must be after from.");
-            RuleFor(q => q.Cursor).Must(c => c is null || SortCursor.Decode(c, CursorSort, timeKey: true) is not null)
-                .WithMessage("Cursor must be a value returned as nextCursor.");
+            RuleFor(q => q.Cursor).NextCursorOf(q => q.Paging);
             RuleFor(q => q.Limit).PageLimit();
         }
     }
@@ -49,9 +50,8 @@ internal static class ListWorkflowRuns
 
     private const string ToFilter = "\n   and r.started_at < @To";
 
-    private const string AfterFilter = "\n   and (r.started_at, r.id) < (@AfterTime, @AfterId)";
-
-    private const string Order = "\n order by r.started_at desc, r.id desc";
+    private static readonly KeysetList<WorkflowRun> Keyset = new KeysetList<WorkflowRun>("r.id", r => r.Id)
+        .Sort("workflow_runs.started.desc", "r.started_at", descending: true, CursorKeys.Time, r => r.StartedAt);
 
     public static void Map(IEndpointRouteBuilder org) =>
         org.MapGet("/workflows/runs", HandleAsync)
@@ -62,18 +62,15 @@ internal static class ListWorkflowRuns
 
     private static async Task<Ok<Page>> HandleAsync([AsParameters] Query query, OrgContext org, DbSession db, CancellationToken ct)
     {
-        var limit = KeysetPaging.Limit(query.Limit);
-        var after = SortCursor.Decode(query.Cursor, CursorSort, timeKey: true);
-        var sql = Select
+        var filtered = Select
             + (query.Status is null ? string.Empty : StatusFilter)
             + (query.TriggerId is null ? string.Empty : TriggerFilter)
             + (query.FromValue is null ? string.Empty : FromFilter)
-            + (query.ToValue is null ? string.Empty : ToFilter)
-            + (after is null ? string.Empty : AfterFilter)
-            + Order
-            + KeysetPaging.LimitClause(limit + 1);
-        var rows = (await db.QueryAsync<WorkflowRun>(
-            sql,
+            + (query.ToValue is null ? string.Empty : ToFilter);
+        var (items, next) = await Keyset.ReadAsync(
+            db,
+            filtered,
+            query.Paging,
             new
             {
                 OrgId = org.Id,
@@ -81,12 +78,8 @@ internal static class ListWorkflowRuns
                 TriggerId = Guid.TryParse(query.TriggerId, out var trigger) ? trigger : (Guid?)null,
                 From = query.FromValue?.UtcDateTime,
                 To = query.ToValue?.UtcDateTime,
-                AfterTime = after?.Time,
-                AfterId = after?.Id,
             },
-            ct)).ToList();
-        var items = rows.Take(limit).ToList();
-        var next = rows.Count > limit ? new SortCursor(CursorSort, items[^1].Id, null, items[^1].StartedAt).Encode() : null;
+            ct);
         return TypedResults.Ok(new Page(items, next));
     }
 

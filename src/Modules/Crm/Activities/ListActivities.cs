@@ -3,9 +3,12 @@ namespace OpsDash.Modules.Crm.Activities;
 /// <summary>listActivities: newest first (occurred_at, id), optionally of one contact or deal and of one kind; keyset cursor.</summary>
 internal static class ListActivities
 {
-    private const string CursorSort = "activities.occurred.desc";
+    public sealed record Query(string? ContactId, string? DealId, string? Kind, string? Cursor, string? Limit)
+    {
+        private KeysetRequest? _paging;
 
-    public sealed record Query(string? ContactId, string? DealId, string? Kind, string? Cursor, string? Limit);
+        internal KeysetRequest Paging => _paging ??= Keyset.Parse(Cursor, Limit);
+    }
 
     public sealed record Page(IReadOnlyList<Activity> Items, string? NextCursor);
 
@@ -17,8 +20,7 @@ internal static class ListActivities
             RuleFor(q => q.DealId).Must(BeGuid).WithMessage("dealId must be a deal id.");
             RuleFor(q => q.Kind).Must(k => k is null || ActivityFields.Kinds.Contains(k))
                 .WithMessage($"kind must be one of {string.Join(", ", ActivityFields.Kinds)}.");
-            RuleFor(q => q.Cursor).Must(c => c is null || SortCursor.Decode(c, CursorSort, timeKey: true) is not null)
-                .WithMessage("Cursor must be a value returned as nextCursor.");
+            RuleFor(q => q.Cursor).NextCursorOf(q => q.Paging);
             RuleFor(q => q.Limit).PageLimit();
         }
 
@@ -37,9 +39,8 @@ internal static class ListActivities
 
     private const string KindFilter = "\n   and kind = @Kind";
 
-    private const string AfterFilter = "\n   and (occurred_at, id) < (@AfterTime, @AfterId)";
-
-    private const string Order = "\n order by occurred_at desc, id desc";
+    private static readonly KeysetList<Activity> Keyset = new KeysetList<Activity>("id", a => a.Id)
+        .Sort("activities.occurred.desc", "occurred_at", descending: true, CursorKeys.Time, a => a.OccurredAt);
 
     public static void Map(IEndpointRouteBuilder org) =>
         org.MapGet("/activities", HandleAsync)
@@ -49,29 +50,22 @@ internal static class ListActivities
 
     private static async Task<Ok<Page>> HandleAsync([AsParameters] Query query, OrgContext org, DbSession db, CancellationToken ct)
     {
-        var limit = KeysetPaging.Limit(query.Limit);
-        var after = SortCursor.Decode(query.Cursor, CursorSort, timeKey: true);
-        var sql = Select
+        var filtered = Select
             + (query.ContactId is null ? string.Empty : ContactIdFilter)
             + (query.DealId is null ? string.Empty : DealFilter)
-            + (query.Kind is null ? string.Empty : KindFilter)
-            + (after is null ? string.Empty : AfterFilter)
-            + Order
-            + KeysetPaging.LimitClause(limit + 1);
-        var rows = (await db.QueryAsync<Activity>(
-            sql,
+            + (query.Kind is null ? string.Empty : KindFilter);
+        var (items, next) = await Keyset.ReadAsync(
+            db,
+            filtered,
+            query.Paging,
             new
             {
                 OrgId = org.Id,
                 ContactId = Guid.TryParse(query.ContactId, out var c) ? c : (Guid?)null,
                 DealId = Guid.TryParse(query.DealId, out var d) ? d : (Guid?)null,
                 query.Kind,
-                AfterId = after?.Id,
-                AfterTime = after?.Time,
             },
-            ct)).ToList();
-        var items = rows.Take(limit).ToList();
-        var next = rows.Count > limit ? new SortCursor(CursorSort, items[^1].Id, null, items[^1].OccurredAt).Encode() : null;
+            ct);
         return TypedResults.Ok(new Page(items, next));
     }
 }

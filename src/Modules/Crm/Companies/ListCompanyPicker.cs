@@ -38,7 +38,7 @@ internal static class ListCompanyPicker
 
     private static async Task<Ok<List<Item>>> HandleAsync([AsParameters] Query query, OrgContext org, DbSession db, CancellationToken ct)
     {
-        var (low, high) = SortCursor.PrefixRange(query.Search);
+        var (low, high) = PrefixSearch.Range(query.Search);
         return TypedResults.Ok((await db.QueryAsync<Item>(low is null ? PickerSql : PrefixSql, new { OrgId = org.Id, Low = low, High = high }, ct)).ToList());
     }
 }

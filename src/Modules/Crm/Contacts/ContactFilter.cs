@@ -25,10 +25,10 @@ internal static class ContactFilter
         ? null
         : [.. f.Tags.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).Distinct(StringComparer.Ordinal)];
 
-    /// <summary>The statement's parameters (the page size is part of its text: ListContacts.SqlFor).</summary>
-    public static object Parameters(IContactFilter f, Guid orgId, SortCursor? after)
+    /// <summary>The filters' parameters (the cursor's are added by the list's KeysetList).</summary>
+    public static object Values(IContactFilter f, Guid orgId)
     {
-        var (low, high) = SortCursor.PrefixRange(f.Search);
+        var (low, high) = PrefixSearch.Range(f.Search);
         return new
         {
             OrgId = orgId,
@@ -39,9 +39,6 @@ internal static class ContactFilter
             Tags = TagsOf(f),
             CreatedFrom = Time(f.CreatedFrom),
             CreatedTo = Time(f.CreatedTo),
-            AfterId = after?.Id,
-            AfterText = after?.Text,
-            AfterTime = after?.Time,
         };
     }
 

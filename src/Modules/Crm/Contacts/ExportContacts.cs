@@ -84,12 +84,13 @@ internal static class ExportContacts
 
         await csv.EndRecordAsync(ct);
         await db.ExecuteAsync(NoJitSql, ct: ct);
-        var firstPage = ListContacts.SqlFor(query, afterCursor: false, take: null) + PageLimit;
-        var nextPage = ListContacts.SqlFor(query, afterCursor: true, take: null) + PageLimit;
-        SortCursor? after = null;
+        var filtered = ListContacts.Filtered(query);
+        var values = ContactFilter.Values(query, orgId);
+        var page = ListContacts.Keyset.Parse(cursor: null, limit: null, ContactFilter.CursorSort(query));
         while (true)
         {
-            var rows = (await db.QueryAsync<ListContacts.Row>(after is null ? firstPage : nextPage, ContactFilter.Parameters(query, orgId, after), ct)).ToList();
+            var rows = (await db.QueryAsync<ListContacts.Row>(
+                ListContacts.Keyset.StatementWithLimit(filtered, page, PageLimit), KeysetList.Parameters(page, values), ct)).ToList();
             foreach (var row in rows)
             {
                 WriteRow(csv, row);
@@ -107,7 +108,7 @@ internal static class ExportContacts
                 return;
             }
 
-            after = ListContacts.CursorAfter(query, rows[^1]);
+            page = ListContacts.Keyset.After(page, rows[^1]);
         }
     }
 

@@ -12,7 +12,12 @@ internal static class ListContacts
 {
     public sealed record Query(
         string? Search, string? CompanyId, string? OwnerUserId, string? Tags, string? CreatedFrom, string? CreatedTo,
-        string? Sort, string? Order, string? Cursor, string? Limit) : IContactFilter;
+        string? Sort, string? Order, string? Cursor, string? Limit) : IContactFilter
+    {
+        private KeysetRequest? _paging;
+
+        internal KeysetRequest Paging => _paging ??= Keyset.Parse(Cursor, Limit, ContactFilter.CursorSort(this));
+    }
 
     public sealed record Page(IReadOnlyList<Contact> Items, string? NextCursor);
 
@@ -21,9 +26,7 @@ internal static class ListContacts
         public Validator()
         {
             Include(new ContactFilterValidator());
-            RuleFor(q => q.Cursor)
-                .Must((q, c) => c is null || SortCursor.Decode(c, ContactFilter.CursorSort(q), ContactFilter.SortOf(q) != "name") is not null)
-                .WithMessage("Cursor must be a value returned as nextCursor for the same sort and order.");
+            RuleFor(q => q.Cursor).NextCursorOf(q => q.Paging);
             RuleFor(q => q.Limit).PageLimit();
         }
     }
@@ -70,34 +73,26 @@ internal static class ListContacts
 
     private const string CreatedToFilter = "\n   and c.created_at < @CreatedTo";
 
-    // Per sort: the cursor's condition and the order (each sort has its index, 0040; the name sort's
-    // cursor carries the stored sort_name, so it compares exactly as the index does).
-    private static readonly Dictionary<string, (string After, string Order)> Sorts = new(StringComparer.Ordinal)
-    {
-        ["name.asc"] = ("\n   and (c.sort_name, c.id) > (@AfterText, @AfterId)", "\n order by c.sort_name, c.id"),
-        ["name.desc"] = ("\n   and (c.sort_name, c.id) < (@AfterText, @AfterId)", "\n order by c.sort_name desc, c.id desc"),
-        ["created.asc"] = ("\n   and (c.created_at, c.id) > (@AfterTime, @AfterId)", "\n order by c.created_at, c.id"),
-        ["created.desc"] = ("\n   and (c.created_at, c.id) < (@AfterTime, @AfterId)", "\n order by c.created_at desc, c.id desc"),
-        ["updated.asc"] = ("\n   and (c.updated_at, c.id) > (@AfterTime, @AfterId)", "\n order by c.updated_at, c.id"),
-        ["updated.desc"] = ("\n   and (c.updated_at, c.id) < (@AfterTime, @AfterId)", "\n order by c.updated_at desc, c.id desc"),
-    };
+    // The sort table: each sort has its index (0040); the name sort's cursor carries the stored sort_name,
+    // so it compares exactly as the index does.
+    internal static readonly KeysetList<Row> Keyset = new KeysetList<Row>("c.id", r => r.Id)
+        .Sort("created.desc", "c.created_at", descending: true, CursorKeys.Time, r => r.CreatedAt)
+        .Sort("created.asc", "c.created_at", descending: false, CursorKeys.Time, r => r.CreatedAt)
+        .Sort("name.asc", "c.sort_name", descending: false, CursorKeys.Text, r => r.SortName)
+        .Sort("name.desc", "c.sort_name", descending: true, CursorKeys.Text, r => r.SortName)
+        .Sort("updated.asc", "c.updated_at", descending: false, CursorKeys.Time, r => r.UpdatedAt)
+        .Sort("updated.desc", "c.updated_at", descending: true, CursorKeys.Time, r => r.UpdatedAt);
 
-    /// <summary>The statement for a filter, its sort, whether a cursor continues it and how many rows it fetches (null: no limit clause).</summary>
-    internal static string SqlFor(IContactFilter filter, bool afterCursor, int? take)
-    {
-        var sort = Sorts[ContactFilter.CursorSort(filter)];
-        var sql = new StringBuilder(Select);
-        sql.Append(SortCursor.PrefixRange(filter.Search).Low is null ? string.Empty : SearchFilter)
+    /// <summary>The select with the filters in use (the list and the export add the sort's part).</summary>
+    internal static string Filtered(IContactFilter filter) =>
+        new StringBuilder(Select)
+            .Append(PrefixSearch.Range(filter.Search).Low is null ? string.Empty : SearchFilter)
             .Append(filter.CompanyId is null ? string.Empty : CompanyFilter)
             .Append(filter.OwnerUserId is null ? string.Empty : OwnerFilter)
             .Append(ContactFilter.TagsOf(filter) is null ? string.Empty : TagsFilter)
             .Append(filter.CreatedFrom is null ? string.Empty : CreatedFromFilter)
             .Append(filter.CreatedTo is null ? string.Empty : CreatedToFilter)
-            .Append(afterCursor ? sort.After : string.Empty)
-            .Append(sort.Order)
-            .Append(take is { } n ? KeysetPaging.LimitClause(n) : string.Empty);
-        return sql.ToString();
-    }
+            .ToString();
 
     public static void Map(IEndpointRouteBuilder org) =>
         org.MapGet("/contacts", HandleAsync)
@@ -107,22 +102,7 @@ internal static class ListContacts
 
     private static async Task<Ok<Page>> HandleAsync([AsParameters] Query query, OrgContext org, DbSession db, CancellationToken ct)
     {
-        var limit = KeysetPaging.Limit(query.Limit);
-        var after = SortCursor.Decode(query.Cursor, ContactFilter.CursorSort(query), ContactFilter.SortOf(query) != "name");
-        var rows = (await db.QueryAsync<Row>(SqlFor(query, after is not null, limit + 1), ContactFilter.Parameters(query, org.Id, after), ct)).ToList();
-
-        var items = rows.Take(limit).Select(r => r.Contact).ToList();
-        var next = rows.Count > limit ? CursorAfter(query, rows[limit - 1]).Encode() : null;
-        return TypedResults.Ok(new Page(items, next));
-    }
-
-    /// <summary>The cursor that continues the list (or the export) after <paramref name="last"/>.</summary>
-    internal static SortCursor CursorAfter(IContactFilter filter, Row last)
-    {
-        var sort = ContactFilter.SortOf(filter);
-        return new SortCursor(
-            ContactFilter.CursorSort(filter), last.Id,
-            sort == "name" ? last.SortName : null,
-            sort switch { "created" => last.CreatedAt, "updated" => last.UpdatedAt, _ => null });
+        var (rows, next) = await Keyset.ReadAsync(db, Filtered(query), query.Paging, ContactFilter.Values(query, org.Id), ct);
+        return TypedResults.Ok(new Page([.. rows.Select(r => r.Contact)], next));
     }
 }

@@ -7,9 +7,12 @@ namespace OpsDash.Modules.Crm.Deals;
 /// </summary>
 internal static class ListAtRiskDeals
 {
-    private const string CursorSort = "deals.quiet.asc";
+    public sealed record Query(string? Cursor, string? Limit)
+    {
+        private KeysetRequest? _paging;
 
-    public sealed record Query(string? Cursor, string? Limit);
+        internal KeysetRequest Paging => _paging ??= Keyset.Parse(Cursor, Limit);
+    }
 
     public sealed record Page(int AtRiskDays, IReadOnlyList<Deal> Items, string? NextCursor);
 
@@ -17,13 +20,12 @@ internal static class ListAtRiskDeals
     {
         public Validator()
         {
-            RuleFor(q => q.Cursor).Must(c => c is null || SortCursor.Decode(c, CursorSort, timeKey: true) is not null)
-                .WithMessage("Cursor must be a value returned as nextCursor.");
+            RuleFor(q => q.Cursor).NextCursorOf(q => q.Paging);
             RuleFor(q => q.Limit).PageLimit();
         }
     }
 
-    private sealed record Row(
+    internal sealed record Row(
         Guid Id, string Title, Guid StageId, string StageName, string Status, Guid? ContactId, Guid? CompanyId, Guid? OwnerUserId,
         decimal? Amount, string Currency, string? ExpectedCloseDate, DateTime? LastActivityAt, DateTime StageChangedAt,
         DateTime CreatedAt, DateTime UpdatedAt, DateTime QuietSince)
@@ -46,9 +48,8 @@ internal static class ListAtRiskDeals
            and d.quiet_since < @Cutoff
         """;
 
-    private const string AfterFilter = "\n   and (d.quiet_since, d.id) > (@AfterTime, @AfterId)";
-
-    private const string Order = "\n order by d.quiet_since, d.id";
+    private static readonly KeysetList<Row> Keyset = new KeysetList<Row>("d.id", r => r.Id)
+        .Sort("deals.quiet.asc", "d.quiet_since", descending: false, CursorKeys.Time, r => r.QuietSince);
 
     public static void Map(IEndpointRouteBuilder org) =>
         org.MapGet("/deals/at-risk", HandleAsync)
@@ -58,14 +59,8 @@ internal static class ListAtRiskDeals
 
     private static async Task<Ok<Page>> HandleAsync([AsParameters] Query query, OrgContext org, DbSession db, CancellationToken ct)
     {
-        var limit = KeysetPaging.Limit(query.Limit);
-        var after = SortCursor.Decode(query.Cursor, CursorSort, timeKey: true);
         var days = await db.QuerySingleAsync<int>(DaysSql, new { OrgId = org.Id }, ct);
-        var sql = Select + (after is null ? string.Empty : AfterFilter) + Order + KeysetPaging.LimitClause(limit + 1);
-        var rows = (await db.QueryAsync<Row>(
-            sql, new { OrgId = org.Id, Cutoff = DateTime.UtcNow.AddDays(-days), AfterId = after?.Id, AfterTime = after?.Time }, ct)).ToList();
-        var items = rows.Take(limit).ToList();
-        var next = rows.Count > limit ? new SortCursor(CursorSort, items[^1].Id, null, items[^1].QuietSince).Encode() : null;
-        return TypedResults.Ok(new Page(days, [.. items.Select(r => r.Deal.Deal)], next));
+        var (rows, next) = await Keyset.ReadAsync(db, Select, query.Paging, new { OrgId = org.Id, Cutoff = DateTime.UtcNow.AddDays(-days) }, ct);
+        return TypedResults.Ok(new Page(days, [.. rows.Select(r => r.Deal.Deal)], next));
     }
 }

@@ -10,11 +10,14 @@ namespace OpsDash.Modules.Crm.Deals;
 /// </summary>
 internal static class ListDeals
 {
-    private const string CursorSort = "deals.created.desc";
-
     public sealed record Query(
         string? StageId, string? Status, string? OwnerUserId, string? CompanyId, string? ContactId,
-        string? MinAmount, string? MaxAmount, string? Search, string? Cursor, string? Limit);
+        string? MinAmount, string? MaxAmount, string? Search, string? Cursor, string? Limit)
+    {
+        private KeysetRequest? _paging;
+
+        internal KeysetRequest Paging => _paging ??= Keyset.Parse(Cursor, Limit);
+    }
 
     public sealed record Page(IReadOnlyList<Deal> Items, string? NextCursor);
 
@@ -30,8 +33,7 @@ internal static class ListDeals
             RuleFor(q => q.MinAmount).Must(BeAmount).WithMessage("minAmount must be a non-negative number.");
             RuleFor(q => q.MaxAmount).Must(BeAmount).WithMessage("maxAmount must be a non-negative number.");
             RuleFor(q => q.Search).MaximumLength(200);
-            RuleFor(q => q.Cursor).Must(c => c is null || SortCursor.Decode(c, CursorSort, timeKey: true) is not null)
-                .WithMessage("Cursor must be a value returned as nextCursor.");
+            RuleFor(q => q.Cursor).NextCursorOf(q => q.Paging);
             RuleFor(q => q.Limit).PageLimit();
         }
 
@@ -62,11 +64,11 @@ internal static class ListDeals
 
     private const string SearchFilter = "\n   and d.title_key ~>=~ @Low and d.title_key ~<~ @High";
 
-    private const string AfterFilter = "\n   and (d.created_at, d.id) < (@AfterTime, @AfterId)";
+    internal static readonly KeysetList<DealFields.Row> Keyset = new KeysetList<DealFields.Row>("d.id", r => r.Id)
+        .Sort("deals.created.desc", "d.created_at", descending: true, CursorKeys.Time, r => r.CreatedAt);
 
-    private const string Order = "\n order by d.created_at desc, d.id desc";
-
-    internal static string SqlFor(Query query, bool searching, bool afterCursor, int take) =>
+    /// <summary>The select with the filters in use.</summary>
+    internal static string Filtered(Query query) =>
         new StringBuilder(Select)
             .Append(query.StageId is null ? string.Empty : StageFilter)
             .Append(query.Status is null ? string.Empty : StatusFilter)
@@ -75,10 +77,7 @@ internal static class ListDeals
             .Append(query.ContactId is null ? string.Empty : ContactIdFilter)
             .Append(query.MinAmount is null ? string.Empty : MinAmountFilter)
             .Append(query.MaxAmount is null ? string.Empty : MaxAmountFilter)
-            .Append(searching ? SearchFilter : string.Empty)
-            .Append(afterCursor ? AfterFilter : string.Empty)
-            .Append(Order)
-            .Append(KeysetPaging.LimitClause(take))
+            .Append(PrefixSearch.Range(query.Search).Low is null ? string.Empty : SearchFilter)
             .ToString();
 
     public static void Map(IEndpointRouteBuilder org) =>
@@ -89,31 +88,26 @@ internal static class ListDeals
 
     private static async Task<Ok<Page>> HandleAsync([AsParameters] Query query, OrgContext org, DbSession db, CancellationToken ct)
     {
-        var limit = KeysetPaging.Limit(query.Limit);
-        var after = SortCursor.Decode(query.Cursor, CursorSort, timeKey: true);
-        var (low, high) = SortCursor.PrefixRange(query.Search);
-        var rows = (await db.QueryAsync<DealFields.Row>(
-            SqlFor(query, low is not null, after is not null, limit + 1),
-            new
-            {
-                OrgId = org.Id,
-                StageId = Id(query.StageId),
-                query.Status,
-                OwnerUserId = Id(query.OwnerUserId),
-                CompanyId = Id(query.CompanyId),
-                ContactId = Id(query.ContactId),
-                MinAmount = Amount(query.MinAmount),
-                MaxAmount = Amount(query.MaxAmount),
-                Low = low,
-                High = high,
-                AfterId = after?.Id,
-                AfterTime = after?.Time,
-            },
-            ct)).ToList();
+        var (rows, next) = await Keyset.ReadAsync(db, Filtered(query), query.Paging, Values(query, org.Id), ct);
+        return TypedResults.Ok(new Page([.. rows.Select(r => r.Deal)], next));
+    }
 
-        var items = rows.Take(limit).Select(r => r.Deal).ToList();
-        var next = rows.Count > limit ? new SortCursor(CursorSort, items[^1].Id, null, items[^1].CreatedAt).Encode() : null;
-        return TypedResults.Ok(new Page(items, next));
+    internal static object Values(Query query, Guid orgId)
+    {
+        var (low, high) = PrefixSearch.Range(query.Search);
+        return new
+        {
+            OrgId = orgId,
+            StageId = Id(query.StageId),
+            query.Status,
+            OwnerUserId = Id(query.OwnerUserId),
+            CompanyId = Id(query.CompanyId),
+            ContactId = Id(query.ContactId),
+            MinAmount = Amount(query.MinAmount),
+            MaxAmount = Amount(query.MaxAmount),
+            Low = low,
+            High = high,
+        };
     }
 
     private static Guid? Id(string? value) => Guid.TryParse(value, out var id) ? id : null;

@@ -14,9 +14,9 @@ internal static class ListLeads
         string? Search, string? Status, string? OwnerUserId, string? Source, string? CreatedFrom, string? CreatedTo,
         string? Sort, string? Order, string? Cursor, string? Limit)
     {
-        public string SortValue => Sort ?? "created";
+        private KeysetRequest? _paging;
 
-        public string CursorSort => $"leads.{SortValue}.{Order ?? (Sort is null ? "desc" : "asc")}";
+        internal KeysetRequest Paging => _paging ??= Keyset.Parse(Cursor, Limit, $"leads.{Sort ?? "created"}.{Order ?? (Sort is null ? "desc" : "asc")}");
     }
 
     public sealed record Page(IReadOnlyList<Lead> Items, string? NextCursor);
@@ -34,13 +34,12 @@ internal static class ListLeads
             RuleFor(q => q.CreatedTo).Must(v => v is null || ContactFilter.Time(v) is not null).WithMessage("createdTo must be an ISO 8601 date or time.");
             RuleFor(q => q.Sort).Must(s => s is null or "name" or "created").WithMessage("sort must be name or created.");
             RuleFor(q => q.Order).Must(o => o is null or "asc" or "desc").WithMessage("order must be asc or desc.");
-            RuleFor(q => q.Cursor).Must((q, c) => c is null || SortCursor.Decode(c, q.CursorSort, q.SortValue != "name") is not null)
-                .WithMessage("Cursor must be a value returned as nextCursor for the same sort and order.");
+            RuleFor(q => q.Cursor).NextCursorOf(q => q.Paging);
             RuleFor(q => q.Limit).PageLimit();
         }
     }
 
-    private sealed record Row(
+    internal sealed record Row(
         Guid Id, string Name, string? Email, string? Phone, string? CompanyName, string? Source, string Status, Guid? OwnerUserId,
         string? Notes, DateTime? ConvertedAt, Guid? ConvertedContactId, Guid? ConvertedDealId, DateTime CreatedAt, DateTime UpdatedAt, string SortName)
     {
@@ -70,13 +69,11 @@ internal static class ListLeads
 
     private const string CreatedToFilter = "\n   and l.created_at < @CreatedTo";
 
-    private static readonly Dictionary<string, (string After, string Order)> Sorts = new(StringComparer.Ordinal)
-    {
-        ["leads.name.asc"] = ("\n   and (l.sort_name, l.id) > (@AfterText, @AfterId)", "\n order by l.sort_name, l.id"),
-        ["leads.name.desc"] = ("\n   and (l.sort_name, l.id) < (@AfterText, @AfterId)", "\n order by l.sort_name desc, l.id desc"),
-        ["leads.created.asc"] = ("\n   and (l.created_at, l.id) > (@AfterTime, @AfterId)", "\n order by l.created_at, l.id"),
-        ["leads.created.desc"] = ("\n   and (l.created_at, l.id) < (@AfterTime, @AfterId)", "\n order by l.created_at desc, l.id desc"),
-    };
+    private static readonly KeysetList<Row> Keyset = new KeysetList<Row>("l.id", r => r.Id)
+        .Sort("leads.created.desc", "l.created_at", descending: true, CursorKeys.Time, r => r.CreatedAt)
+        .Sort("leads.created.asc", "l.created_at", descending: false, CursorKeys.Time, r => r.CreatedAt)
+        .Sort("leads.name.asc", "l.sort_name", descending: false, CursorKeys.Text, r => r.SortName)
+        .Sort("leads.name.desc", "l.sort_name", descending: true, CursorKeys.Text, r => r.SortName);
 
     public static void Map(IEndpointRouteBuilder org) =>
         org.MapGet("/leads", HandleAsync)
@@ -86,25 +83,20 @@ internal static class ListLeads
 
     private static async Task<Ok<Page>> HandleAsync([AsParameters] Query query, OrgContext org, DbSession db, CancellationToken ct)
     {
-        var limit = KeysetPaging.Limit(query.Limit);
-        var byName = query.SortValue == "name";
-        var after = SortCursor.Decode(query.Cursor, query.CursorSort, timeKey: !byName);
-        var (low, high) = SortCursor.PrefixRange(query.Search);
+        var (low, high) = PrefixSearch.Range(query.Search);
         var source = ContactFields.Text(query.Source);
-        var sort = Sorts.GetValueOrDefault(query.CursorSort, Sorts["leads.created.desc"]);
-        var sql = new StringBuilder(Select)
+        var filtered = new StringBuilder(Select)
             .Append(low is null ? string.Empty : SearchFilter)
             .Append(query.Status is null ? string.Empty : StatusFilter)
             .Append(query.OwnerUserId is null ? string.Empty : OwnerFilter)
             .Append(source is null ? string.Empty : SourceFilter)
             .Append(query.CreatedFrom is null ? string.Empty : CreatedFromFilter)
             .Append(query.CreatedTo is null ? string.Empty : CreatedToFilter)
-            .Append(after is null ? string.Empty : sort.After)
-            .Append(sort.Order)
-            .Append(KeysetPaging.LimitClause(limit + 1))
             .ToString();
-        var rows = (await db.QueryAsync<Row>(
-            sql,
+        var (rows, next) = await Keyset.ReadAsync(
+            db,
+            filtered,
+            query.Paging,
             new
             {
                 OrgId = org.Id,
@@ -115,20 +107,8 @@ internal static class ListLeads
                 Source = source,
                 CreatedFrom = ContactFilter.Time(query.CreatedFrom),
                 CreatedTo = ContactFilter.Time(query.CreatedTo),
-                AfterId = after?.Id,
-                AfterText = after?.Text,
-                AfterTime = after?.Time,
             },
-            ct)).ToList();
-
-        var items = rows.Take(limit).Select(r => r.Lead).ToList();
-        string? next = null;
-        if (rows.Count > limit)
-        {
-            var last = rows[limit - 1];
-            next = new SortCursor(query.CursorSort, last.Id, byName ? last.SortName : null, byName ? null : last.CreatedAt).Encode();
-        }
-
-        return TypedResults.Ok(new Page(items, next));
+            ct);
+        return TypedResults.Ok(new Page([.. rows.Select(r => r.Lead)], next));
     }
 }

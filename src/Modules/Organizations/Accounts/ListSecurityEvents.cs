@@ -6,7 +6,12 @@ namespace OpsDash.Modules.Organizations.Accounts;
 /// </summary>
 internal static class ListSecurityEvents
 {
-    public sealed record Query(string? Cursor, string? Limit);
+    public sealed record Query(string? Cursor, string? Limit)
+    {
+        private KeysetRequest? _paging;
+
+        internal KeysetRequest Paging => _paging ??= Keyset.Parse(Cursor, Limit);
+    }
 
     public sealed record Item(long Id, string Kind, string? Ip, string? UserAgent, DateTime CreatedAt);
 
@@ -16,7 +21,7 @@ internal static class ListSecurityEvents
     {
         public Validator()
         {
-            RuleFor(q => q.Cursor).KeysetCursor();
+            RuleFor(q => q.Cursor).NextCursorOf(q => q.Paging);
             RuleFor(q => q.Limit).PageLimit();
         }
     }
@@ -28,9 +33,7 @@ internal static class ListSecurityEvents
          where e.user_id = @UserId
         """;
 
-    private const string AfterFilter = "\n   and e.id < @Cursor";
-
-    private const string Order = "\n order by e.id desc";
+    private static readonly KeysetList<Item> Keyset = KeysetList.NewestByIdentity<Item>("e.id", e => e.Id);
 
     public static void Map(IEndpointRouteBuilder me) =>
         me.MapGet("/security-events", HandleAsync)
@@ -40,11 +43,7 @@ internal static class ListSecurityEvents
 
     private static async Task<Ok<Page>> HandleAsync([AsParameters] Query query, DbSession db, TenantContext tenant, CancellationToken ct)
     {
-        var limit = KeysetPaging.Limit(query.Limit);
-        var cursor = KeysetPaging.Cursor(query.Cursor);
-        var sql = Select + (cursor is null ? string.Empty : AfterFilter) + Order + KeysetPaging.LimitClause(limit + 1);
-        var rows = (await db.QueryAsync<Item>(sql, new { UserId = GetCurrentUser.UserId(tenant), Cursor = cursor }, ct)).ToList();
-        var (items, next) = KeysetPaging.Page(rows, limit, r => r.Id);
+        var (items, next) = await Keyset.ReadAsync(db, Select, query.Paging, new { UserId = GetCurrentUser.UserId(tenant) }, ct);
         return TypedResults.Ok(new Page(items, next));
     }
 }

@@ -6,7 +6,12 @@ namespace OpsDash.Modules.Platform.Jobs;
 /// </summary>
 internal static class ListOrgJobs
 {
-    public sealed record Query(string? Cursor, string? Limit, string? State, string? Kind);
+    public sealed record Query(string? Cursor, string? Limit, string? State, string? Kind)
+    {
+        private KeysetRequest? _paging;
+
+        internal KeysetRequest Paging => _paging ??= Keyset.Parse(Cursor, Limit);
+    }
 
     public sealed record Page(IReadOnlyList<JobItem> Items, string? NextCursor);
 
@@ -14,7 +19,7 @@ internal static class ListOrgJobs
     {
         public Validator()
         {
-            RuleFor(q => q.Cursor).KeysetCursor();
+            RuleFor(q => q.Cursor).NextCursorOf(q => q.Paging);
             RuleFor(q => q.Limit).PageLimit();
             RuleFor(q => q.State).Must(s => s is null || JobStates.All.Contains(s))
                 .WithMessage($"State must be one of: {string.Join(", ", JobStates.All)}.");
@@ -30,13 +35,11 @@ internal static class ListOrgJobs
          where j.org_id = @OrgId
         """;
 
-    private const string AfterFilter = "\n   and j.id < @Cursor";
-
     private const string StateFilter = "\n   and j.state = @State";
 
     private const string KindFilter = "\n   and j.kind = @Kind";
 
-    private const string Order = "\n order by j.id desc";
+    private static readonly KeysetList<JobItem> Keyset = KeysetList.NewestByIdentity<JobItem>("j.id", j => j.Id);
 
     public static void Map(IEndpointRouteBuilder org) =>
         org.MapGet("/jobs", HandleAsync)
@@ -47,16 +50,10 @@ internal static class ListOrgJobs
 
     private static async Task<Ok<Page>> HandleAsync([AsParameters] Query query, OrgContext org, DbSession db, CancellationToken ct)
     {
-        var limit = KeysetPaging.Limit(query.Limit);
-        var cursor = KeysetPaging.Cursor(query.Cursor);
-        var sql = Select
-            + (cursor is null ? string.Empty : AfterFilter)
+        var filtered = Select
             + (query.State is null ? string.Empty : StateFilter)
-            + (query.Kind is null ? string.Empty : KindFilter)
-            + Order
-            + KeysetPaging.LimitClause(limit + 1);
-        var rows = (await db.QueryAsync<JobItem>(sql, new { OrgId = org.Id, Cursor = cursor, query.State, query.Kind }, ct)).ToList();
-        var (items, next) = KeysetPaging.Page(rows, limit, r => r.Id);
+            + (query.Kind is null ? string.Empty : KindFilter);
+        var (items, next) = await Keyset.ReadAsync(db, filtered, query.Paging, new { OrgId = org.Id, query.State, query.Kind }, ct);
         return TypedResults.Ok(new Page(items, next));
     }
 }

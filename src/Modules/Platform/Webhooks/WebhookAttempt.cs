@@ -7,8 +7,6 @@ public sealed record WebhookAttempt(
 
 internal static class WebhookAttemptFields
 {
-    public const string CursorSort = "webhook_attempts.attempted.desc";
-
     public const string Select = """
         select a.id, a.delivery_id, a.endpoint_id, a.event_id, d.event_type, a.attempt, a.attempted_at,
                a.status_code, a.latency_ms, a.error_class, d.state as delivery_state
@@ -17,11 +15,15 @@ internal static class WebhookAttemptFields
          where a.org_id = @OrgId
         """;
 
-    public const string AfterFilter = "\n   and (a.attempted_at, a.id) < (@AfterTime, @AfterId)";
+    private static readonly KeysetList<WebhookAttempt> Keyset = new KeysetList<WebhookAttempt>("a.id", a => a.Id)
+        .Sort("webhook_attempts.attempted.desc", "a.attempted_at", descending: true, CursorKeys.Time, a => a.AttemptedAt);
 
-    public const string Order = "\n order by a.attempted_at desc, a.id desc";
+    public sealed record Query(string? Cursor, string? Limit)
+    {
+        private KeysetRequest? _paging;
 
-    public sealed record Query(string? Cursor, string? Limit);
+        internal KeysetRequest Paging => _paging ??= Keyset.Parse(Cursor, Limit);
+    }
 
     public sealed record Page(IReadOnlyList<WebhookAttempt> Items, string? NextCursor);
 
@@ -29,21 +31,15 @@ internal static class WebhookAttemptFields
     {
         public Validator()
         {
-            RuleFor(q => q.Cursor).Must(c => c is null || SortCursor.Decode(c, CursorSort, timeKey: true) is not null)
-                .WithMessage("Cursor must be a value returned as nextCursor.");
+            RuleFor(q => q.Cursor).NextCursorOf(q => q.Paging);
             RuleFor(q => q.Limit).PageLimit();
         }
     }
 
-    /// <summary>The keyset page (ListActivities' pattern): <paramref name="filter"/> is a constant fragment naming <c>@Key</c>.</summary>
+    /// <summary>The keyset page: <paramref name="filter"/> is a constant fragment naming <c>@Key</c>.</summary>
     public static async Task<Page> PageAsync(DbSession db, Guid orgId, string filter, Guid key, Query query, CancellationToken ct)
     {
-        var limit = KeysetPaging.Limit(query.Limit);
-        var after = SortCursor.Decode(query.Cursor, CursorSort, timeKey: true);
-        var sql = Select + filter + (after is null ? string.Empty : AfterFilter) + Order + KeysetPaging.LimitClause(limit + 1);
-        var rows = (await db.QueryAsync<WebhookAttempt>(sql, new { OrgId = orgId, Key = key, AfterId = after?.Id, AfterTime = after?.Time }, ct)).ToList();
-        var items = rows.Take(limit).ToList();
-        var next = rows.Count > limit ? new SortCursor(CursorSort, items[^1].Id, null, items[^1].AttemptedAt).Encode() : null;
+        var (items, next) = await Keyset.ReadAsync(db, Select + filter, query.Paging, new { OrgId = orgId, Key = key }, ct);
         return new Page(items, next);
     }
 }

@@ -13,9 +13,9 @@ internal static class ListProjects
         string? Search, string? Status, string? CompanyId, string? OwnerUserId, string? DueFrom, string? DueTo,
         string? Sort, string? Order, string? Cursor, string? Limit)
     {
-        public string SortValue => Sort ?? "created";
+        private KeysetRequest? _paging;
 
-        public string CursorSort => $"projects.{SortValue}.{Order ?? (Sort is null ? "desc" : "asc")}";
+        internal KeysetRequest Paging => _paging ??= Keyset.Parse(Cursor, Limit, $"projects.{Sort ?? "created"}.{Order ?? (Sort is null ? "desc" : "asc")}");
     }
 
     public sealed record Page(IReadOnlyList<Project> Items, string? NextCursor);
@@ -33,8 +33,7 @@ internal static class ListProjects
             RuleFor(q => q.DueTo).Must(BeDate).WithMessage("dueTo must be a date (yyyy-MM-dd).");
             RuleFor(q => q.Sort).Must(s => s is null or "name" or "created").WithMessage("sort must be name or created.");
             RuleFor(q => q.Order).Must(o => o is null or "asc" or "desc").WithMessage("order must be asc or desc.");
-            RuleFor(q => q.Cursor).Must((q, c) => c is null || SortCursor.Decode(c, q.CursorSort, q.SortValue != "name") is not null)
-                .WithMessage("Cursor must be a value returned as nextCursor for the same sort and order.");
+            RuleFor(q => q.Cursor).NextCursorOf(q => q.Paging);
             RuleFor(q => q.Limit).PageLimit();
         }
 
@@ -43,7 +42,7 @@ internal static class ListProjects
         private static bool BeDate(string? value) => value is null || DateOnly.TryParseExact(value, "yyyy-MM-dd", out _);
     }
 
-    private sealed record Row(
+    internal sealed record Row(
         Guid Id, string Name, string? Description, string Status, Guid? CompanyId, Guid? DealId, Guid? OwnerUserId,
         string? StartDate, string? DueDate, DateTime CreatedAt, DateTime UpdatedAt, string SortName)
     {
@@ -68,13 +67,11 @@ internal static class ListProjects
 
     private const string DueToFilter = "\n   and p.due_date <= @DueTo::date";
 
-    private static readonly Dictionary<string, (string After, string Order)> Sorts = new(StringComparer.Ordinal)
-    {
-        ["projects.name.asc"] = ("\n   and (p.sort_name, p.id) > (@AfterText, @AfterId)", "\n order by p.sort_name, p.id"),
-        ["projects.name.desc"] = ("\n   and (p.sort_name, p.id) < (@AfterText, @AfterId)", "\n order by p.sort_name desc, p.id desc"),
-        ["projects.created.asc"] = ("\n   and (p.created_at, p.id) > (@AfterTime, @AfterId)", "\n order by p.created_at, p.id"),
-        ["projects.created.desc"] = ("\n   and (p.created_at, p.id) < (@AfterTime, @AfterId)", "\n order by p.created_at desc, p.id desc"),
-    };
+    internal static readonly KeysetList<Row> Keyset = new KeysetList<Row>("p.id", r => r.Id)
+        .Sort("projects.created.desc", "p.created_at", descending: true, CursorKeys.Time, r => r.CreatedAt)
+        .Sort("projects.created.asc", "p.created_at", descending: false, CursorKeys.Time, r => r.CreatedAt)
+        .Sort("projects.name.asc", "p.sort_name", descending: false, CursorKeys.Text, r => r.SortName)
+        .Sort("projects.name.desc", "p.sort_name", descending: true, CursorKeys.Text, r => r.SortName);
 
     public static void Map(IEndpointRouteBuilder org) =>
         org.MapGet("/projects", HandleAsync)
@@ -82,54 +79,36 @@ internal static class ListProjects
             .WithName("ListProjects")
             .WithSummary("Projects with filters and a sort, cursor-paginated (pass nextCursor back with the same sort and order).");
 
-    internal static string SqlFor(Query query, bool afterCursor, int take)
-    {
-        var sort = Sorts[query.CursorSort];
-        return new StringBuilder(Select)
-            .Append(SortCursor.PrefixRange(query.Search).Low is null ? string.Empty : SearchFilter)
+    /// <summary>The select with the filters in use.</summary>
+    internal static string Filtered(Query query) =>
+        new StringBuilder(Select)
+            .Append(PrefixSearch.Range(query.Search).Low is null ? string.Empty : SearchFilter)
             .Append(query.Status is null ? string.Empty : StatusFilter)
             .Append(query.CompanyId is null ? string.Empty : CompanyFilter)
             .Append(query.OwnerUserId is null ? string.Empty : OwnerFilter)
             .Append(query.DueFrom is null ? string.Empty : DueFromFilter)
             .Append(query.DueTo is null ? string.Empty : DueToFilter)
-            .Append(afterCursor ? sort.After : string.Empty)
-            .Append(sort.Order)
-            .Append(KeysetPaging.LimitClause(take))
             .ToString();
+
+    internal static object Values(Query query, Guid orgId)
+    {
+        var (low, high) = PrefixSearch.Range(query.Search);
+        return new
+        {
+            OrgId = orgId,
+            Low = low,
+            High = high,
+            query.Status,
+            CompanyId = Guid.TryParse(query.CompanyId, out var company) ? company : (Guid?)null,
+            OwnerUserId = Guid.TryParse(query.OwnerUserId, out var owner) ? owner : (Guid?)null,
+            query.DueFrom,
+            query.DueTo,
+        };
     }
 
     private static async Task<Ok<Page>> HandleAsync([AsParameters] Query query, OrgContext org, DbSession db, CancellationToken ct)
     {
-        var limit = KeysetPaging.Limit(query.Limit);
-        var byName = query.SortValue == "name";
-        var after = SortCursor.Decode(query.Cursor, query.CursorSort, timeKey: !byName);
-        var (low, high) = SortCursor.PrefixRange(query.Search);
-        var rows = (await db.QueryAsync<Row>(
-            SqlFor(query, after is not null, limit + 1),
-            new
-            {
-                OrgId = org.Id,
-                Low = low,
-                High = high,
-                query.Status,
-                CompanyId = Guid.TryParse(query.CompanyId, out var company) ? company : (Guid?)null,
-                OwnerUserId = Guid.TryParse(query.OwnerUserId, out var owner) ? owner : (Guid?)null,
-                query.DueFrom,
-                query.DueTo,
-                AfterId = after?.Id,
-                AfterText = after?.Text,
-                AfterTime = after?.Time,
-            },
-            ct)).ToList();
-
-        var items = rows.Take(limit).Select(r => r.Project).ToList();
-        string? next = null;
-        if (rows.Count > limit)
-        {
-            var last = rows[limit - 1];
-            next = new SortCursor(query.CursorSort, last.Id, byName ? last.SortName : null, byName ? null : last.CreatedAt).Encode();
-        }
-
-        return TypedResults.Ok(new Page(items, next));
+        var (rows, next) = await Keyset.ReadAsync(db, Filtered(query), query.Paging, Values(query, org.Id), ct);
+        return TypedResults.Ok(new Page([.. rows.Select(r => r.Project)], next));
     }
 }

@@ -6,9 +6,12 @@ namespace OpsDash.Modules.Projects.Tasks;
 /// </summary>
 internal static class ListProjectTasks
 {
-    private const string CursorSort = "tasks.position.asc";
+    public sealed record Query(string? Status, string? AssigneeUserId, string? MilestoneId, string? Cursor, string? Limit)
+    {
+        private KeysetRequest? _paging;
 
-    public sealed record Query(string? Status, string? AssigneeUserId, string? MilestoneId, string? Cursor, string? Limit);
+        internal KeysetRequest Paging => _paging ??= Keyset.Parse(Cursor, Limit);
+    }
 
     public sealed record Page(IReadOnlyList<ProjectTask> Items, string? NextCursor);
 
@@ -19,7 +22,7 @@ internal static class ListProjectTasks
             RuleFor(q => q.Status).Must(s => s is null || TaskFields.Statuses.Contains(s)).WithMessage("status must be todo, in_progress, in_review, done or cancelled.");
             RuleFor(q => q.AssigneeUserId).Must(v => v is null || Guid.TryParse(v, out _)).WithMessage("assigneeUserId must be a user id.");
             RuleFor(q => q.MilestoneId).Must(v => v is null || Guid.TryParse(v, out _)).WithMessage("milestoneId must be a milestone id.");
-            RuleFor(q => q.Cursor).Must(c => c is null || Position(c) is not null).WithMessage("Cursor must be a value returned as nextCursor.");
+            RuleFor(q => q.Cursor).NextCursorOf(q => q.Paging);
             RuleFor(q => q.Limit).PageLimit();
         }
     }
@@ -31,6 +34,9 @@ internal static class ListProjectTasks
           from projects.tasks t
          where t.org_id = @OrgId and t.project_id = @ProjectId and t.deleted_at is null
         """;
+
+    private static readonly KeysetList<TaskFields.Row> Keyset = new KeysetList<TaskFields.Row>("t.id", r => r.Id)
+        .Sort("tasks.position.asc", "t.position", descending: false, CursorKeys.Number, r => r.Position);
 
     public static void Map(IEndpointRouteBuilder org) =>
         org.MapGet("/projects/{projectId:guid}/tasks", HandleAsync)
@@ -45,17 +51,14 @@ internal static class ListProjectTasks
             throw new NotFoundException("Project not found.");
         }
 
-        var limit = KeysetPaging.Limit(query.Limit);
-        var after = query.Cursor is null ? null : Position(query.Cursor);
-        var sql = Select
+        var filtered = Select
             + (query.Status is null ? string.Empty : "\n   and t.status = @Status")
             + (query.AssigneeUserId is null ? string.Empty : "\n   and t.assignee_user_id = @AssigneeUserId")
-            + (query.MilestoneId is null ? string.Empty : "\n   and t.milestone_id = @MilestoneId")
-            + (after is null ? string.Empty : "\n   and (t.position, t.id) > (@AfterPosition, @AfterId)")
-            + "\n order by t.position, t.id"
-            + KeysetPaging.LimitClause(limit + 1);
-        var rows = (await db.QueryAsync<TaskFields.Row>(
-            sql,
+            + (query.MilestoneId is null ? string.Empty : "\n   and t.milestone_id = @MilestoneId");
+        var (rows, next) = await Keyset.ReadAsync(
+            db,
+            filtered,
+            query.Paging,
             new
             {
                 OrgId = org.Id,
@@ -63,18 +66,8 @@ internal static class ListProjectTasks
                 query.Status,
                 AssigneeUserId = Guid.TryParse(query.AssigneeUserId, out var assignee) ? assignee : (Guid?)null,
                 MilestoneId = Guid.TryParse(query.MilestoneId, out var milestone) ? milestone : (Guid?)null,
-                AfterPosition = after?.Position,
-                AfterId = after?.Id,
             },
-            ct)).Select(r => r.Task).ToList();
-
-        var items = rows.Take(limit).ToList();
-        var next = rows.Count > limit ? new SortCursor(CursorSort, items[^1].Id, items[^1].Position.ToString(System.Globalization.CultureInfo.InvariantCulture), null).Encode() : null;
-        return TypedResults.Ok(new Page(items, next));
+            ct);
+        return TypedResults.Ok(new Page([.. rows.Select(r => r.Task)], next));
     }
-
-    private static (int Position, Guid Id)? Position(string cursor) =>
-        SortCursor.Decode(cursor, CursorSort, timeKey: false) is { Text: { } text } c && int.TryParse(text, System.Globalization.CultureInfo.InvariantCulture, out var position)
-            ? (position, c.Id)
-            : null;
 }
