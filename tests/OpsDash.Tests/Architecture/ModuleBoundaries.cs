@@ -103,6 +103,7 @@ public static partial class ModuleBoundaries
         new("platform/functions/failed_jobs.sql", ["organizations.organizations"], "operators see each failed job's org (ADR 0012)"),
         new("platform/functions/webhook_admins.sql", ["members.org_members"], "a disabled webhook endpoint is reported to the org's owners and admins (ADR 0020)"),
         new("platform/functions/billing_subscriptions.sql", ["organizations.subscription_counts"], "operators see subscriptions by plan and status through the billing owner module's function (issue 20)"),
+        new("core/functions/enter_context.sql", ["auth.access_token_is_current"], "the prelude of a unit of work's first statement checks the access token's session (ADR 0025)"),
         new("platform/functions/failed_payments.sql", ["organizations.recent_payment_failures"], "operators see failed payments through the billing owner module's function (issue 20)"),
 
         // Migrations written before the re-appliable files: immutable, and what they defined now lives in the files above.
