@@ -1,30 +1,29 @@
 #!/usr/bin/env python3
-"""Share of the Host's sampled CPU per area of the request path, from a dotnet-trace speedscope file.
+"""Share of the Host's CPU per area of the request path, from `perf script -F comm,tid,ip,sym,dso` output.
 
-The EventPipe sampler (dotnet-trace's dotnet-sampled-thread-time profile) records every managed thread's stack,
-running or not; the converter ends each stack with CPU_TIME (in managed code) or UNMANAGED_CODE_TIME (in native
-code: a syscall, OpenSSL, the GC, or a wait). A sample counts as busy unless its deepest managed frame is a wait
-(thread pool semaphore, Monitor.Wait, epoll...).
+perf samples only threads that run on a CPU, so every sample is CPU time: managed frames are named through the
+runtime's perf map (DOTNET_PerfMapEnabled), kernel frames are the syscalls they made, and the runtime's own native
+code (libcoreclr, stripped) is attributed to the managed code that called it, or to the thread it ran on (the GC's
+threads, the tiering JIT).
 
-Each busy sample goes to one area: first the library areas, by priority, wherever their frames are in the stack
+Each sample goes to one area: first the library areas, by priority, wherever their frames are in the stack
 (Npgsql called from OrgScopeFilter is Npgsql; JSON parsed inside the JWT handler is JWT); else the innermost
 frame of our pipeline that names an area (OrgScopeFilter's own code is "session/tenant entry").
 
-    bench/profile-areas.py host.speedscope.json [us-per-request] [--frames N]
+    bench/profile-areas.py perf.txt [us-per-request] [--frames N]
 """
 import collections
 import json
 import re
 import sys
 
-# Deepest managed frame of a thread that waits (not CPU), when the sample is in native code.
-WAITS = re.compile(
-    r"LowLevelLifoSemaphore\.WaitForSignal|LowLevelLifoSemaphore\.Wait\(|WaitHandle\.WaitOneNoCheck|Monitor\.Wait\(|"
-    r"ManualResetEventSlim\.Wait|SocketAsyncEngine\.EventLoop|FileSystem\.?Watcher|ConsoleLoggerProcessor\.TryDequeue|"
-    r"WorkerThread\.WorkerThreadStart|Thread\.Sleep|TimerQueue\.TimerThread|Heartbeat\.TimerLoop|LowLevelMonitor"
-)
-# Managed frames that spin while waiting for work: busy, but no request's.
-SPIN = re.compile(r"LowLevelLifoSemaphore\.Wait\(|WorkerThread\.WorkerThreadStart|LowLevelSpinWaiter|LowLevelLifoSemaphore\.WaitForSignal")
+# A thread pool worker spinning for work (or yielding) before it sleeps: CPU, but no request's.
+SPIN = re.compile(r"LowLevelLifoSemaphore\.|LowLevelSpinWaiter")
+# Threads that run no request code, by perf's thread name.
+THREAD_AREAS = [
+    ("GC (collections on the GC's threads)", re.compile(r"GC|gc")),
+    ("JIT tiering (background compilation)", re.compile(r"Tiered Com")),
+]
 
 # Library areas: the first (by priority) found anywhere in the stack wins.
 LIBRARY_AREAS = [
@@ -63,7 +62,10 @@ SPIN_AREA = "Thread pool spinning for work (not a request's)"
 OTHER = "Other (runtime, timers, background services)"
 
 
-def area_of(real):
+
+def area_of(thread, real):
+    if any(SPIN.search(f) for f in real):
+        return SPIN_AREA
     for name, pattern in LIBRARY_AREAS:
         if any(pattern.search(f) for f in real):
             return name
@@ -71,7 +73,46 @@ def area_of(real):
         for name, pattern in PIPELINE_AREAS:
             if pattern.search(frame):
                 return name
+    for name, pattern in THREAD_AREAS:
+        if pattern.search(thread):
+            return name
     return OTHER
+
+
+# "instance void [Npgsql] Npgsql.NpgsqlCommand+<ExecuteReader>d__122::MoveNext()[OptimizedTier1]" -> "Npgsql!Npgsql.NpgsqlCommand+<ExecuteReader>d__122.MoveNext"
+MANAGED = re.compile(r"\[([\w.]+)\] (.+?)::([^(\[]+)")
+
+
+def frame_name(symbol, dso):
+    m = MANAGED.search(symbol)
+    if m:
+        return f"{m.group(1)}!{m.group(2)}.{m.group(3)}"
+    if dso.endswith(".dll"):  # precompiled (ReadyToRun) code the perf map does not name
+        return dso.rsplit("/", 1)[-1][:-4] + "!?"
+    return None  # native: kernel, libc, libcoreclr
+
+
+def samples(path):
+    thread, frames, leaf = None, [], None
+    for line in open(path, errors="replace"):
+        if not line.strip():
+            if thread is not None:
+                yield thread, frames[::-1], leaf
+            thread, frames, leaf = None, [], None
+        elif not line[0].isspace():
+            thread = line.rsplit(None, 1)[0].strip()
+        else:
+            parts = line.strip().split(" ", 1)
+            rest = parts[1] if len(parts) > 1 else ""
+            symbol, _, dso = rest.rpartition(" (")
+            dso = dso.rstrip(")")
+            name = frame_name(symbol, dso)
+            if leaf is None:
+                leaf = name or f"{symbol} ({dso.rsplit('/', 1)[-1]})"
+            if name:
+                frames.append(name)
+    if thread is not None:
+        yield thread, frames[::-1], leaf
 
 
 def main():
@@ -80,47 +121,26 @@ def main():
     if top_frames:
         args = args[:-1]
     us_per_request = float(args[1]) if len(args) > 1 else None
-    data = json.load(open(args[0]))
-    names = [f["name"] for f in data["shared"]["frames"]]
     busy = collections.Counter()
-    idle = 0.0
     leaves = collections.Counter()
-    for profile in data["profiles"]:
-        stack, last = [], None
-        for event in profile["events"]:
-            if last is not None and stack:
-                dt = event["at"] - last
-                kind = names[stack[-1]]
-                real = [names[f] for f in stack if "!" in names[f] and names[f] != "?!?"]  # ?!? is native code
-                deepest = real[-1] if real else "?"
-                if kind == "UNMANAGED_CODE_TIME" and (not real or WAITS.search(deepest)):
-                    idle += dt
-                elif kind in ("CPU_TIME", "UNMANAGED_CODE_TIME"):
-                    area = SPIN_AREA if SPIN.search(deepest) else area_of(real)
-                    busy[area] += dt
-                    leaves[deepest.split("(")[0]] += dt
-            last = event["at"]
-            if event["type"] == "O":
-                stack.append(event["frame"])
-            else:
-                stack.pop()
+    for thread, real, leaf in samples(args[0]):
+        busy[area_of(thread, real)] += 1
+        leaves[leaf] += 1
     total = sum(busy.values())
     request_total = total - busy[SPIN_AREA]
-    print(f"\nsampled busy time {total / 1000:.1f} thread-s, waiting {idle / 1000:.1f} thread-s")
-    print(f"\n| area | share of the Host's busy samples | share without pool spinning |" +
-          (" ~us per request |" if us_per_request else ""))
+    print(f"\n{total} samples on CPU")
+    print("\n| area | share of the Host's CPU | share without pool spinning |" + (" ~us per request |" if us_per_request else ""))
     print("|---|---|---|" + ("---|" if us_per_request else ""))
-    for area, t in busy.most_common():
-        share = t / total
-        request_share = t / request_total if area != SPIN_AREA else None
-        row = f"| {area} | {share:.1%} | {'-' if request_share is None else f'{request_share:.1%}'} |"
+    for area, n in busy.most_common():
+        request_share = "-" if area == SPIN_AREA else f"{n / request_total:.1%}"
+        row = f"| {area} | {n / total:.1%} | {request_share} |"
         if us_per_request:
-            row += f" {share * us_per_request:,.0f} |"
+            row += f" {n / total * us_per_request:,.0f} |"
         print(row)
     if top_frames:
-        print("\nbusiest leaf frames:")
-        for frame, t in leaves.most_common(top_frames):
-            print(f"  {t / total:6.1%}  {frame[:150]}")
+        print("\nbusiest frames (where the CPU was when sampled):")
+        for frame, n in leaves.most_common(top_frames):
+            print(f"  {n / total:6.1%}  {frame[:160]}")
 
 
 main()

@@ -27,6 +27,9 @@ PG_PORT="${PG_PORT:-55434}"
 PG_BIN="${OPSDASH_PG_BIN:-/usr/lib/postgresql/15/bin}"
 
 dotnet tool restore >/dev/null
+command -v perf >/dev/null || { apt-get update -qq && apt-get install -y -qq linux-perf >/dev/null; }
+# /tmp/perf-PID.map names JIT-compiled code for perf; W^X off, or perf sees only the double-mapped alias of that code.
+export DOTNET_PerfMapEnabled=3 DOTNET_EnableWriteXorExecute=0
 if [ -n "${HOST_ENV:-}" ]; then export ${HOST_ENV?}; fi
 # shellcheck source=bench/lib.sh
 source bench/lib.sh
@@ -65,13 +68,13 @@ echo "untraced: $rps req/s; Host CPU $(( (ticks1 - ticks0) / $(getconf CLK_TCK) 
 python3 bench/profile-counters.py "$WORK/counters.csv" "$requests" "$DURATION" || echo "(no GC counters read)"
 
 [ "$TRACE" = 0 ] && exit 0
-# 2. Traced: the same load, every thread's stack sampled (~100 Hz).
+# 2. Sampled: the same load, the Host's threads sampled on CPU by perf (JIT-compiled frames named through the
+#    perf map the runtime writes, DOTNET_PerfMapEnabled), attributed to areas by bench/profile-areas.py.
 wrk_run "$((TRACE + 4))" >/dev/null &
 WRK_PID=$!
 sleep 2
-dotnet dotnet-trace collect -p "$HOST_PID" --profile dotnet-sampled-thread-time --duration "00:00:00:$(printf '%02d' "$TRACE")" \
-    -o "$WORK/host.nettrace" </dev/null | tail -3
+perf record -F "${FREQUENCY:-499}" -e cpu-clock -g -p "$HOST_PID" -o "$WORK/perf.data" -- sleep "$TRACE" 2>&1 | grep -v '^\[ perf record' || true
 wait "$WRK_PID" || true
-dotnet dotnet-trace convert --format speedscope -o "$WORK/host" "$WORK/host.nettrace" | tail -3
-python3 bench/profile-areas.py "$WORK/host.speedscope.json" "$US_PER_REQUEST" --frames "${FRAMES:-15}"
-if [ -n "${KEEP:-}" ]; then cp "$WORK/host.nettrace" "$KEEP"; cp "$WORK/host.speedscope.json" "${KEEP%.nettrace}.speedscope.json"; fi
+perf script -i "$WORK/perf.data" -F comm,tid,ip,sym,dso 2>/dev/null >"$WORK/perf.txt"
+python3 bench/profile-areas.py "$WORK/perf.txt" "$US_PER_REQUEST" --frames "${FRAMES:-15}"
+if [ -n "${KEEP:-}" ]; then cp "$WORK/perf.txt" "$KEEP"; fi
