@@ -23,6 +23,10 @@ SPIN = re.compile(r"LowLevelLifoSemaphore\.|LowLevelSpinWaiter")
 THREAD_AREAS = [
     ("GC (collections on the GC's threads)", re.compile(r"GC|gc")),
     ("JIT tiering (background compilation)", re.compile(r"Tiered Com")),
+    ("Logging (request log line, console logger)", re.compile(r"Console logger")),
+    # A worker's own native code with no managed frame: waking up, parking (futex, sched_yield), context switches.
+    ("Thread pool: waking and parking workers (context switches)", re.compile(r"\.NET TP Worker")),
+    ("Kestrel, routing, sockets", re.compile(r"\.NET Sockets")),
 ]
 
 # Library areas: the first (by priority) found anywhere in the stack wins.
@@ -58,7 +62,7 @@ PIPELINE_AREAS = [
         r"^Microsoft\.AspNetCore\.Server\.Kestrel|^Microsoft\.AspNetCore\.Routing|^Microsoft\.AspNetCore\.Http|"
         r"^Microsoft\.AspNetCore\.HostFiltering|^Microsoft\.AspNetCore\.Hosting|^System\.Net\.Sockets|^System\.IO\.Pipelines")),
 ]
-SPIN_AREA = "Thread pool spinning for work (not a request's)"
+SPIN_AREA = "Thread pool: spinning for work (not a request's)"
 OTHER = "Other (runtime, timers, background services)"
 
 
