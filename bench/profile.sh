@@ -1,17 +1,20 @@
 #!/usr/bin/env bash
 # Where the Host's CPU goes per request (docs/performance.md, "Where the Host's time goes"). Starts the Host
 # (Release, fresh embedded PostgreSQL, bench/lib.sh), warms one endpoint under wrk, then:
-#   1. measures it untraced: req/s and the Host process's own CPU time per request (utime+stime from /proc,
-#      which the other processes on a shared machine do not inflate the way they do req/s);
-#   2. samples the Host's stacks with dotnet-trace (EventPipe, --profile dotnet-sampled-thread-time) for TRACE seconds under
-#      the same load, and prints the share of the Host's sampled CPU per area (bench/profile-areas.py);
-#   3. reads the runtime's GC counters for the untraced run (dotnet-counters).
-# Loopback only; every phase is bounded in time. Needs the local tools (dotnet tool restore).
+#   1. measures it untraced: req/s and the Host process's own CPU time per request (utime+stime from /proc),
+#      with the runtime's GC counters (dotnet-counters, a local tool: .config/dotnet-tools.json);
+#   2. samples the Host on CPU with perf for TRACE seconds under the same load and prints the share of its CPU
+#      per area of the request path (bench/profile-areas.py).
+# Loopback only; every phase is bounded in time. Installs perf (Debian's linux-perf) when missing. The Host runs
+# with its perf map on and W^X off (so perf can name JIT-compiled code) in every phase, before and after alike.
+# For allocations or a PerfView trace, the local dotnet-trace works on the running Host:
+#   dotnet dotnet-trace collect -p PID --profile gc-verbose --duration 00:00:00:20
 #
-#   bench/profile.sh                        # GET /orgs/{slug}/members, 16 connections, 20 s warm-up, 10 s measured, 20 s traced
+#   bench/profile.sh                        # GET /orgs/{slug}/members, 16 connections, 20 s warm-up, 10 s measured, 20 s sampled
 #   ENDPOINT=me-orgs bench/profile.sh       # members | me-orgs | plan | live | anonymous (a 401)
 #   TRACE=0 bench/profile.sh                # only the untraced figures (A/B runs of a change)
-#   KEEP=/tmp/members.nettrace bench/profile.sh   # keep the trace (open it in PerfView or speedscope)
+#   HOST_DLL=/tmp/before/OpsDash.Host.dll bench/profile.sh   # another build (a copy of src/Host/bin/Release/net10.0)
+#   KEEP=/tmp/members.perf.txt bench/profile.sh   # keep the perf script output (re-run profile-areas.py on it)
 #   HOST_ENV="DOTNET_gcServer=0" bench/profile.sh # extra environment for the Host only
 set -euo pipefail
 cd "$(dirname "$0")/.."
