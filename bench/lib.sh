@@ -17,7 +17,7 @@ bench_cleanup() {
 trap bench_cleanup EXIT
 
 BASE="http://127.0.0.1:$HTTP_PORT"
-HOST_DLL=src/Host/bin/Release/net10.0/OpsDash.Host.dll
+HOST_DLL="${HOST_DLL:-src/Host/bin/Release/net10.0/OpsDash.Host.dll}"  # another build to compare with
 dotnet "$HOST_DLL" --contentRoot "$PWD/src/Host" --urls "$BASE" \
     --Database:Embedded:DataDirectory="$WORK/pg" --Database:Embedded:Port="$PG_PORT" \
     --RateLimiting:Api:PermitLimit=1000000000 --RateLimiting:Auth:PermitLimit=1000000 --Email:AllowPickupInProduction=true \

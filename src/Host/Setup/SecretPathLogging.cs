@@ -28,9 +28,11 @@ public static class SecretPathLogging
 
     /// <summary>
     /// Runs after the configuration's rules are bound (and again when they reload). A rule for one of
-    /// these categories, or a more specific one, is raised to the floor; then a rule at the floor is
-    /// added for every provider a rule names, so it wins over any less specific rule (the last of
-    /// equally specific rules wins).
+    /// these categories, or a more specific one, is raised to the floor; then a rule is added for every
+    /// provider a rule names, so it wins over any less specific rule (the last of equally specific rules
+    /// wins), at the floor or at the level the configuration already gives the category, whichever is
+    /// higher: a floor never lowers a level (<c>Microsoft.AspNetCore: Warning</c> keeps routing's
+    /// per-request "Executing endpoint" lines off).
     /// </summary>
     private sealed class RaiseFloors : IPostConfigureOptions<LoggerFilterOptions>
     {
@@ -50,9 +52,35 @@ public static class SecretPathLogging
 
                 foreach (var provider in providers)
                 {
-                    options.Rules.Add(new LoggerFilterRule(provider, category, floor, null));
+                    var configured = ConfiguredLevel(options, provider, category);
+                    options.Rules.Add(new LoggerFilterRule(provider, category, configured > floor ? configured : floor, null));
                 }
             }
         }
+
+        // The level the existing rules give the category for the provider, chosen as the logging library chooses
+        // (a rule naming the provider over one that names none, then the longest category prefix, then the last).
+        private static LogLevel ConfiguredLevel(LoggerFilterOptions options, string? provider, string category)
+        {
+            LoggerFilterRule? best = null;
+            foreach (var rule in options.Rules)
+            {
+                if (rule.Filter is not null || (rule.ProviderName is not null && rule.ProviderName != provider)
+                    || (rule.CategoryName is { } named && !category.StartsWith(named, StringComparison.Ordinal)))
+                {
+                    continue;
+                }
+
+                if (best is null || Rank(rule) >= Rank(best))
+                {
+                    best = rule;
+                }
+            }
+
+            return best?.LogLevel ?? options.MinLevel;
+        }
+
+        private static int Rank(LoggerFilterRule rule) =>
+            (rule.ProviderName is not null ? 1 << 16 : 0) + (rule.CategoryName?.Length ?? 0);
     }
 }

@@ -34,6 +34,8 @@ public static class AuthenticationSetup
             .AddJwtBearer(options =>
             {
                 options.MapInboundClaims = false;
+                // Nothing reads the token back from the authentication properties (GetTokenAsync): not stored per request.
+                options.SaveToken = false;
                 options.TokenValidationParameters = new TokenValidationParameters
                 {
                     ValidIssuer = jwt.Issuer,

@@ -27,10 +27,13 @@ public sealed class HttpConventionTests(OpsDashFactory factory) : IClassFixture<
     [Fact]
     public async Task Api_explorer_page_is_served_at_docs()
     {
-        var response = await factory.CreateClient().GetAsync("/docs/index.html");
+        foreach (var path in new[] { "/docs/index.html", "/docs" })
+        {
+            var response = await factory.CreateClient().GetAsync(path);
 
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        Assert.Contains("swagger", await response.Content.ReadAsStringAsync(), StringComparison.OrdinalIgnoreCase);
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            Assert.Contains("swagger", await response.Content.ReadAsStringAsync(), StringComparison.OrdinalIgnoreCase);
+        }
     }
 
     [Fact]

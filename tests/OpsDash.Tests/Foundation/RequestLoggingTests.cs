@@ -62,6 +62,19 @@ public sealed class RequestLoggingTests(RequestLoggingTests.CapturingFactory fac
     }
 
     [Fact]
+    public async Task At_the_configured_levels_routing_adds_no_line_of_its_own_per_request()
+    {
+        // appsettings.json sets Microsoft.AspNetCore to Warning; the secret-path floor for routing (Information) must
+        // not lower it, or every request also logs "Executing endpoint" and "Executed endpoint" (issue 22, item 3).
+        var user = await factory.SignUpAsync("logged");
+
+        await user.Client.GetAsync("/api/v1/me/orgs");
+
+        Assert.Contains(factory.RequestLines("GET /api/v1/me/orgs 200"), l => l.Contains($"user={user.Id}", StringComparison.Ordinal));
+        Assert.DoesNotContain(factory.Lines, l => l.StartsWith("Microsoft.AspNetCore.Routing", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task A_path_carrying_a_token_is_logged_as_its_template()
     {
         await factory.CreateClient().GetAsync("/api/v1/invitations/secret-invitation-token-value");
