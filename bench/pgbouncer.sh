@@ -77,7 +77,7 @@ pgbench_tps() {
     local args=(-n -h 127.0.0.1 -p "$1" -U opsdash_app -c "$2" -j "$THREADS" -M "$3"
         -D uid="$USER_ID" -D stamp="$STAMP" -D sid="$SID" -D slug="$SLUG" -D org="$ORG_ID" -f bench/sql/members.sql opsdash)
     "$PG_BIN/pgbench" "${args[@]}" -T "$WARMUP" >/dev/null 2>&1 || true
-    "$PG_BIN/pgbench" "${args[@]}" -T "$DURATION" 2>&1 | awk '/^tps/ {printf "%.0f", $3; found=1} END {if (!found) printf "failed"}'
+    { "$PG_BIN/pgbench" "${args[@]}" -T "$DURATION" 2>&1 || true; } | awk '/^tps/ {printf "%.0f", $3; found=1} END {if (!found) printf "refused"}'
 }
 ratio() { python3 -c "import sys; a,b=sys.argv[1:]; print(f'{float(a)/float(b):.2f}' if a.replace('.','').isdigit() and b.replace('.','').isdigit() else '-')" "$1" "$2"; }
 
