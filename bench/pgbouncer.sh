@@ -32,6 +32,7 @@ PGB_PID=""
 HOST2_PID=""
 pgbouncer_cleanup() {
     [ -n "$HOST2_PID" ] && { kill "$HOST2_PID" 2>/dev/null || true; wait "$HOST2_PID" 2>/dev/null || true; }
+    [ -f "$WORK/pgb/pgbouncer.pid" ] && { kill "$(cat "$WORK/pgb/pgbouncer.pid")" 2>/dev/null || true; }  # not su's pid: PgBouncer's
     [ -n "$PGB_PID" ] && { kill "$PGB_PID" 2>/dev/null || true; }
     bench_cleanup
 }
