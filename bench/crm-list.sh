@@ -3,10 +3,13 @@
 # seed command fills one org with 1,000,000 contacts, 50,000 companies and 200,000 deals (timed), then:
 # list latency page 1 vs page 20,000 (a real cursor), the deep page's plan as opsdash_app, prefix
 # search server time, GET /contacts throughput next to GET /members and /health/live in one run, and a
-# 100,000-row CSV import in one request. Loopback only. Needs root (embedded cluster), wrk, postgresql-15.
+# 100,000-row CSV import in one request next to its floor: a plain INSERT ... SELECT of the same rows into
+# crm.contacts (with its triggers, then without), in the same run. Loopback only. Needs root (embedded
+# cluster), wrk, postgresql-15.
 #
 #   bench/crm-list.sh
 #   CONTACTS=200000 COMPANIES=10000 DEALS=40000 IMPORT_ROWS=20000 bench/crm-list.sh   # quicker
+#   IMPORT_ONLY=1 IMPORT_RUNS=5 bench/crm-list.sh   # the seed, then only the import and its floor (sections 1, 6, 7), 5 pairs
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -14,6 +17,7 @@ CONTACTS="${CONTACTS:-1000000}"
 COMPANIES="${COMPANIES:-50000}"
 DEALS="${DEALS:-200000}"
 IMPORT_ROWS="${IMPORT_ROWS:-100000}"
+IMPORT_ONLY="${IMPORT_ONLY:-0}"
 CONNECTIONS="${CONNECTIONS:-16}"
 THREADS="${THREADS:-2}"
 DURATION="${DURATION:-10}"
@@ -41,6 +45,7 @@ dotnet "$HOST_DLL" seed --org "$SLUG" --contacts "$CONTACTS" --companies "$COMPA
 seed_s=$(python3 -c "print(f'{$(date +%s.%N) - $start:.1f}')")
 echo "seed: $CONTACTS contacts, $COMPANIES companies, $DEALS deals in $seed_s s ($(grep -E 'contacts|deals' "$WORK/seed.log" | tr -s ' ' | paste -sd';'))"
 
+if [ "$IMPORT_ONLY" != 1 ]; then
 # 2. Page 1 and page 20,000 (created desc, 50 per page): the deep cursor is the last row of page 19,999.
 DEEP_PAGE=$(( CONTACTS / 50 < 20000 ? CONTACTS / 50 : 20000 ))
 IFS='|' read -r AFTER_ID AFTER_TIME AFTER_TICKS <<<"$(psql_owner -F'|' -c "
@@ -97,8 +102,10 @@ ratio() { python3 -c "print(f'{$1 / $2:.2f}')"; }
 echo "throughput (wrk -t$THREADS -c$CONNECTIONS -d${DURATION}s): contacts (50 rows) $contacts_rps req/s, members (1 row) $members_rps req/s, members (50 rows) $members50_rps req/s, live $live_rps req/s"
 echo "  contacts / members(1) $(ratio "$contacts_rps" "$members_rps"), contacts / members(50) $(ratio "$contacts_rps" "$members50_rps")"
 
-# 6. CSV import of IMPORT_ROWS new contacts in one request, into a fresh team org of the same user.
-TEAM="$(curl -fs "${AUTH[@]}" -H 'Content-Type: application/json' -d "{\"name\":\"Import bench\",\"slug\":\"import-$RANDOM\"}" "$BASE/api/v1/orgs" | json 'd["slug"]')"
+fi
+
+# 6. CSV import of IMPORT_ROWS new contacts in one request, into a fresh team org of the same user (IMPORT_RUNS times,
+# each next to its floor, section 7).
 python3 - "$IMPORT_ROWS" >"$WORK/import.csv" <<'PY'
 import sys
 n = int(sys.argv[1])
@@ -106,9 +113,56 @@ print("First name,Last name,Email,Phone,Job title,Tags")
 for i in range(n):
     print(f"Person{i},Import,person.{i}@import.example,+1 555 {i:07d},Engineer,imported;bench")
 PY
-rss_before=$(awk '/VmRSS/ {print $2}' /proc/$HOST_PID/status)
-out="$(curl -fs -o "$WORK/import.json" -w '%{time_total} %{size_upload}' "${AUTH[@]}" -H 'Content-Type: text/csv' \
-    --data-binary @"$WORK/import.csv" "$BASE/api/v1/orgs/$TEAM/contacts/import")"
-read -r import_s import_bytes <<<"$out"
-hwm=$(awk '/VmHWM/ {print $2}' /proc/$HOST_PID/status)
-echo "import: $(json 'd["created"]' <"$WORK/import.json") created from $IMPORT_ROWS rows ($(( ${import_bytes%.*} / 1024 )) KiB) in $import_s s = $(python3 -c "print(f'{$IMPORT_ROWS / $import_s:,.0f}')") rows/s; Host RSS before $(( rss_before / 1024 )) MiB, peak $(( hwm / 1024 )) MiB"
+new_org() { curl -fs "${AUTH[@]}" -H 'Content-Type: application/json' -d "{\"name\":\"$1\",\"slug\":\"$1-$RANDOM$RANDOM\"}" "$BASE/api/v1/orgs"; }
+import_once() { # prints seconds
+    local team out import_bytes rss_before hwm
+    team="$(new_org import | json 'd["slug"]')"
+    rss_before=$(awk '/VmRSS/ {print $2}' /proc/$HOST_PID/status)
+    out="$(curl -fs -o "$WORK/import.json" -w '%{time_total} %{size_upload}' "${AUTH[@]}" -H 'Content-Type: text/csv' \
+        --data-binary @"$WORK/import.csv" "$BASE/api/v1/orgs/$team/contacts/import")"
+    read -r import_s import_bytes <<<"$out"
+    hwm=$(awk '/VmHWM/ {print $2}' /proc/$HOST_PID/status)
+    echo "import: $(json 'd["created"]' <"$WORK/import.json") created from $IMPORT_ROWS rows ($(( ${import_bytes%.*} / 1024 )) KiB) in $import_s s = $(python3 -c "print(f'{$IMPORT_ROWS / $import_s:,.0f}')") rows/s; Host RSS before $(( rss_before / 1024 )) MiB, peak $(( hwm / 1024 )) MiB; load $(cut -d' ' -f1 /proc/loadavg)" >&2
+    LAST_TEAM="$team"
+}
+
+# 7. The import's floor: the same rows (the first import's own, with its ids) in a staging table, then one plain
+# INSERT ... SELECT into crm.contacts for a fresh org of the same user, as the owner (no RLS, no upsert, no staging,
+# no HTTP), with the table's triggers (the daily counts per statement, the company check: part of the cost), and
+# once without any (rolled back). Timed by the server (EXPLAIN ANALYZE's execution time). The import's time is the
+# whole request (upload, parse, staging, upsert, commit) as curl sees it.
+floor_ms() { # org, statements before the insert in its transaction, how it ends
+    psql_owner <<SQL | awk '/Execution Time/ {print $3}'
+begin;
+$2
+explain (analyze, costs off)
+insert into crm.contacts (org_id, id, first_name, last_name, email, phone, title, tags)
+select '$1', f.id, f.first_name, f.last_name, f.email, f.phone, f.title, f.tags from public.floor_rows f order by f.id;
+$3
+SQL
+}
+IMPORT_RUNS="${IMPORT_RUNS:-3}"
+# Warm-up, not measured: the first import of a fresh Host ran at half the speed of the next ones (JIT, plans, buffers).
+head -5001 "$WORK/import.csv" >"$WORK/warmup.csv"
+curl -fs -o /dev/null "${AUTH[@]}" -H 'Content-Type: text/csv' --data-binary @"$WORK/warmup.csv" \
+    "$BASE/api/v1/orgs/$(new_org warmup | json 'd["slug"]')/contacts/import"
+ratios=()
+for run in $(seq 1 "$IMPORT_RUNS"); do
+    import_once
+    if [ "$run" = 1 ]; then
+        TEAM_ID="$(psql_owner -c "select id from organizations.organizations where slug = '$LAST_TEAM'")"
+        psql_owner -c "
+            create unlogged table public.floor_rows as
+            select id, first_name, last_name, email, phone, title, tags from crm.contacts where org_id = '$TEAM_ID' order by id;
+            analyze public.floor_rows" >/dev/null
+    fi
+    floor_with_ms="$(floor_ms "$(new_org floor | json 'd["id"]')" "" "commit;")"
+    import_rps="$(python3 -c "print(f'{$IMPORT_ROWS / $import_s:.0f}')")"
+    floor_rps="$(python3 -c "print(f'{$IMPORT_ROWS / ($floor_with_ms / 1000):.0f}')")"
+    ratio="$(python3 -c "print(f'{$import_rps / $floor_rps:.2f}')")"
+    ratios+=("$ratio")
+    echo "run $run: import $import_rps rows/s, floor (plain INSERT ... SELECT, triggers on) $floor_rps rows/s ($floor_with_ms ms): ratio $ratio; load $(cut -d' ' -f1-3 /proc/loadavg)"
+done
+floor_without_ms="$(floor_ms "$(new_org floor | json 'd["id"]')" "alter table crm.contacts disable trigger all;" "rollback;")"
+echo "floor without any trigger (foreign keys included): $(python3 -c "print(f'{$IMPORT_ROWS / ($floor_without_ms / 1000):.0f}')") rows/s ($floor_without_ms ms)"
+echo "import / floor, median of $IMPORT_RUNS runs: $(printf '%s\n' "${ratios[@]}" | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}')"

@@ -6,7 +6,7 @@
 
 command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk >/dev/null; }
 ./scripts/ensure-prerequisites.sh
-dotnet build src/Host -c Release -nologo -v quiet >/dev/null
+[ "${SKIP_BUILD:-0}" = 1 ] || dotnet build src/Host -c Release -nologo -v quiet >/dev/null  # SKIP_BUILD=1: the Release build is current
 
 WORK="$(mktemp -d /tmp/opsdash-bench.XXXXXX)"
 HOST_PID=""

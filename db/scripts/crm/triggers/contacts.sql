@@ -1,5 +1,6 @@
+-- Only rows with a company call the check (an import's rows have none: no function call per row).
 create or replace trigger contacts_company_live before insert or update of company_id on crm.contacts
-    for each row execute function crm.check_contact_company();
+    for each row when (new.company_id is not null) execute function crm.check_contact_company();
 
 create or replace trigger contacts_touch before update of first_name, last_name, email, phone, title, company_id, owner_user_id, tags, deleted_at
     on crm.contacts for each row execute function core.touch_updated_at();

@@ -55,9 +55,11 @@ internal static class ListContacts
          where c.org_id = @OrgId and c.deleted_at is null
         """;
 
+    // The name's range uses the default operators on its "C"-collation column, so the name order's index serves
+    // it too (0097); the other keys have their pattern-operator indexes (0040; the email's is its unique index, 0096).
     private const string SearchFilter = """
 
-           and ((c.sort_name ~>=~ @Low and c.sort_name ~<~ @High)
+           and ((c.sort_name >= @Low and c.sort_name < @High)
                 or (c.last_name_key ~>=~ @Low and c.last_name_key ~<~ @High)
                 or (c.email ~>=~ @Low and c.email ~<~ @High)
                 or (c.phone ~>=~ @Low and c.phone ~<~ @High))

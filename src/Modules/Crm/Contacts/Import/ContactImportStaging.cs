@@ -1,3 +1,5 @@
+using CsvHelper;
+
 namespace OpsDash.Modules.Crm.Contacts.Import;
 
 /// <summary>
@@ -9,23 +11,16 @@ namespace OpsDash.Modules.Crm.Contacts.Import;
 /// </summary>
 internal sealed class ContactImportStaging(DbSession db, FeatureAccess features, Guid importId, Guid orgId)
 {
-    private const int BatchRows = 1000;
+    private const int BatchRows = 5000;
 
     private const string CopySql = """
         copy crm.contact_import_rows (import_id, row_no, org_id, id, first_name, last_name, email, phone, title, tags)
         from stdin (format binary)
         """;
 
-    private const string MarkDuplicatesSql = """
-        select row_no, duplicate_of from crm.mark_contact_import_duplicates(@ImportId, @FromRow) order by row_no
-        """;
-
-    // Rows that will create a contact: no email, or an email no live contact of the org has.
-    private const string CountNewSql = """
-        select count(*)
-          from crm.staged_contact_import_rows(@ImportId, @FromRow) s
-         where s.email is null
-            or not exists (select 1 from crm.contacts c where c.org_id = @OrgId and c.email = s.email and c.deleted_at is null)
+    // Marks the batch's rows that repeat an earlier row's email and counts the new contacts among the others: one statement.
+    private const string CheckBatchSql = """
+        select duplicate_rows, duplicate_of, new_contacts from crm.check_contact_import_batch(@ImportId, @FromRow)
         """;
 
     private const string CountLiveSql = """
@@ -67,7 +62,7 @@ internal sealed class ContactImportStaging(DbSession db, FeatureAccess features,
         var batch = new List<ContactCsvRow>(BatchRows);
         var rows = 0;
         long adding = 0;
-        while (await csv.ReadAsync() is (true, var row, var rowErrors))
+        while (await ReadAsync() is (true, var row, var rowErrors))
         {
             if (++rows > maxRows)
             {
@@ -94,6 +89,23 @@ internal sealed class ContactImportStaging(DbSession db, FeatureAccess features,
             adding += await StageBatchAsync(batch, ct);
             budget.Check(adding);
         }
+
+        // A file the parser gives up on is a 400, unless the rows read before the bad spot already pass the cap: then
+        // the cap's 403, as when they fill a batch (the answer does not depend on the batch size).
+        async Task<(bool More, ContactCsvRow? Row, List<ContactCsvError>? Errors)> ReadAsync()
+        {
+            try
+            {
+                return await csv.ReadAsync();
+            }
+            catch (CsvFormatException) when (batch.Count > 0)
+            {
+                adding += await StageBatchAsync(batch, ct);
+                batch.Clear();
+                budget.Check(adding);
+                throw;
+            }
+        }
     }
 
     /// <summary>Writes the staged rows that are not duplicates and clears the staging.</summary>
@@ -108,14 +120,15 @@ internal sealed class ContactImportStaging(DbSession db, FeatureAccess features,
     private async Task<long> StageBatchAsync(List<ContactCsvRow> batch, CancellationToken ct)
     {
         await db.CopyInAsync(CopySql, rows => CopyAsync(rows, batch), ct);
-        var parameters = new { ImportId = importId, FromRow = batch[0].Row, OrgId = orgId };
-        foreach (var (row, first) in await db.QueryAsync<(int Row, int DuplicateOf)>(MarkDuplicatesSql, parameters, ct))
+        var (rows, firsts, adding) = await db.QuerySingleAsync<(int[] Rows, int[] Firsts, long Adding)>(
+            CheckBatchSql, new { ImportId = importId, FromRow = batch[0].Row }, ct);
+        for (var i = 0; i < rows.Length; i++)
         {
-            Errors.AddRow([new ContactCsvError(row, "email", $"The same email is on row {first}.")]);
+            Errors.AddRow([new ContactCsvError(rows[i], "email", $"The same email is on row {firsts[i]}.")]);
             Duplicates++;
         }
 
-        return await db.QuerySingleAsync<long>(CountNewSql, parameters, ct);
+        return adding;
     }
 
     private async Task CopyAsync(CopyRowWriter rows, List<ContactCsvRow> batch)
