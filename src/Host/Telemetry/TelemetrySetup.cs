@@ -59,9 +59,12 @@ public static class TelemetrySetup
 
         if (settings.Otlp.Endpoint is { } traceEndpoint)
         {
+            // No spans for probes and scrapes (the management server shares the process's ASP.NET activity source).
+            var managementPort = settings.PrometheusEnabled ? new Uri(settings.ManagementUrl!).Port : -1;
             otel.WithTracing(tracing => tracing
                 .SetSampler(new ParentBasedSampler(new TraceIdRatioBasedSampler(settings.Otlp.SampleRatio)))
-                .AddAspNetCoreInstrumentation(o => o.Filter = context => !context.Request.Path.StartsWithSegments("/health"))
+                .AddAspNetCoreInstrumentation(o => o.Filter = context =>
+                    context.Connection.LocalPort != managementPort && !context.Request.Path.StartsWithSegments("/health"))
                 .AddHttpClientInstrumentation()
                 .AddNpgsql()
                 .AddProcessor(new TelemetryRedaction())
