@@ -150,18 +150,20 @@ PY
 python3 "$WORK/otlp-sink.py" "$OTLP_PORT" >"$WORK/otlp-sink.log" 2>&1 &
 HELPER_PIDS+=($!)
 
-members_restarted() { # extra Host arguments: GET /members req/s on a restarted, warmed Host
+members_restarted() { # extra Host arguments: sets RPS, GET /members req/s on a restarted, warmed Host
     stop_host
     start_host "$@"
     wrk_for "$COLD" "/api/v1/orgs/$SLUG/members" >/dev/null
-    wrk_rps "/api/v1/orgs/$SLUG/members"
+    RPS="$(wrk_rps "/api/v1/orgs/$SLUG/members")"
 }
 
-off="$(members_restarted)"
+members_restarted
+off="$RPS"
 load_off="$(cut -d' ' -f1-3 /proc/loadavg)"
 ( while sleep 5; do curl -fs "http://127.0.0.1:$MANAGEMENT_PORT/metrics" >/dev/null && echo scraped; done ) >"$WORK/scrapes.log" 2>&1 &
 HELPER_PIDS+=($!)
-on="$(members_restarted --Telemetry:Otlp:Endpoint="http://127.0.0.1:$OTLP_PORT" --Telemetry:ManagementUrl="http://127.0.0.1:$MANAGEMENT_PORT")"
+members_restarted --Telemetry:Otlp:Endpoint="http://127.0.0.1:$OTLP_PORT" --Telemetry:ManagementUrl="http://127.0.0.1:$MANAGEMENT_PORT"
+on="$RPS"
 load_on="$(cut -d' ' -f1-3 /proc/loadavg)"
 traces="$(grep -c '^/v1/traces' "$WORK/otlp-sink.log" || true)"
 metrics="$(grep -c '^/v1/metrics' "$WORK/otlp-sink.log" || true)"
