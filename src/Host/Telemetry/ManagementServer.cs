@@ -13,9 +13,9 @@ internal sealed class ManagementServer(string url, MeterProvider meters) : IHost
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
-        builder.WebHost.UseUrls(url);
+        // Empty: no appsettings, environment or command line (a Kestrel:Endpoints section there must not open more ports).
+        var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions());
+        builder.WebHost.UseKestrelCore().UseUrls(url);
         _app = builder.Build();
         _app.UseOpenTelemetryPrometheusScrapingEndpoint(meters, predicate: null, path: "/metrics", configureBranchedPipeline: null, optionsName: null);
         _app.Run(context =>
