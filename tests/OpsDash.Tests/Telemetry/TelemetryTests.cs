@@ -8,6 +8,7 @@ using OpsDash.Tests.Jobs;
 namespace OpsDash.Tests.Telemetry;
 
 /// <summary>Issue 22, item 5: traces and metrics over OTLP to a real local receiver, and the operators' Prometheus endpoint.</summary>
+[Collection(TelemetryCollection.Name)]
 public sealed class TelemetryTests(TelemetryFactory factory) : IClassFixture<TelemetryFactory>
 {
     private const string MembersRoute = "/api/v1/orgs/{slug}/members";
