@@ -8,6 +8,10 @@
 # throughput (the first COLD seconds on GET /members: what every deploy pays), then warms each endpoint for WARMUP
 # seconds before measuring it; pgbench warms the same way. The table's figures are warm.
 #
+# Last, telemetry's cost (ADR 0024): the Host is restarted twice on the same database, without telemetry and then
+# with OTLP traces and metrics to a local sink that discards them and its Prometheus endpoint scraped every 5 s,
+# each warmed COLD + WARMUP seconds before GET /members is measured; it prints both and on/off.
+#
 #   bench/http-load.sh            # defaults: 16 connections, 2 threads, 10 s per endpoint, 4 s warm-up, 10 s cold
 #   CONNECTIONS=8 DURATION=20 WARMUP=8 bench/http-load.sh
 set -euo pipefail
@@ -20,6 +24,8 @@ WARMUP="${WARMUP:-4}"
 COLD="${COLD:-10}"
 HTTP_PORT="${HTTP_PORT:-5180}"
 PG_PORT="${PG_PORT:-55433}"
+OTLP_PORT="${OTLP_PORT:-54318}"         # the discarding OTLP sink
+MANAGEMENT_PORT="${MANAGEMENT_PORT:-59464}"  # the Host's Prometheus endpoint
 PG_BIN="${OPSDASH_PG_BIN:-/usr/lib/postgresql/15/bin}"
 SQL_DIR="${SQL_DIR:-bench/sql}"  # the statements each endpoint sends, one transaction per file
 
@@ -29,28 +35,34 @@ dotnet build src/Host -c Release -nologo -v quiet >/dev/null
 
 WORK="$(mktemp -d /tmp/opsdash-bench.XXXXXX)"
 HOST_PID=""
+HELPER_PIDS=()
 cleanup() {
     if [ -n "$HOST_PID" ]; then kill "$HOST_PID" 2>/dev/null || true; wait "$HOST_PID" 2>/dev/null || true; fi
+    for pid in "${HELPER_PIDS[@]}"; do kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; done
     rm -rf "$WORK"
 }
 trap cleanup EXIT
 
 BASE="http://127.0.0.1:$HTTP_PORT"
-dotnet src/Host/bin/Release/net10.0/OpsDash.Host.dll \
-    --contentRoot "$PWD/src/Host" \
-    --urls "$BASE" \
-    --Database:Embedded:DataDirectory="$WORK/pg" \
-    --Database:Embedded:Port="$PG_PORT" \
-    --RateLimiting:Api:PermitLimit=1000000000 \
-    --RateLimiting:Auth:PermitLimit=1000000 \
-    --Email:AllowPickupInProduction=true \
-    >"$WORK/host.log" 2>&1 &
-HOST_PID=$!
-for _ in $(seq 1 120); do
-    curl -fs "$BASE/health/ready" >/dev/null 2>&1 && break
-    sleep 0.5
-done
-curl -fs "$BASE/health/ready" >/dev/null || { echo "Host did not become ready:"; tail -20 "$WORK/host.log"; exit 1; }
+start_host() { # extra Host arguments (the telemetry run's settings)
+    dotnet src/Host/bin/Release/net10.0/OpsDash.Host.dll \
+        --contentRoot "$PWD/src/Host" \
+        --urls "$BASE" \
+        --Database:Embedded:DataDirectory="$WORK/pg" \
+        --Database:Embedded:Port="$PG_PORT" \
+        --RateLimiting:Api:PermitLimit=1000000000 \
+        --RateLimiting:Auth:PermitLimit=1000000 \
+        --Email:AllowPickupInProduction=true \
+        "$@" >>"$WORK/host.log" 2>&1 &
+    HOST_PID=$!
+    for _ in $(seq 1 120); do
+        curl -fs "$BASE/health/ready" >/dev/null 2>&1 && break
+        sleep 0.5
+    done
+    curl -fs "$BASE/health/ready" >/dev/null || { echo "Host did not become ready:"; tail -20 "$WORK/host.log"; exit 1; }
+}
+stop_host() { kill "$HOST_PID"; wait "$HOST_PID" 2>/dev/null || true; HOST_PID=""; }
+start_host
 
 json() { python3 -c "import json,sys; d=json.load(sys.stdin); print($1)"; }
 EMAIL="bench-$RANDOM@example.test"
@@ -114,3 +126,52 @@ for spec in "members:/api/v1/orgs/$SLUG/members" "me-orgs:/api/v1/me/orgs" "plan
 done
 db="$(PGOPTIONS="-c app.user_id=$USER_ID -c app.org_id=$ORG_ID" pgbench_tps $SQL_DIR/members-select.sql)"
 printf '%-28s %12s %14s %8s\n' "(members: one SELECT)" "-" "$db" "-"
+
+# Telemetry off and on, each on a Host restarted the same way (same database, same token), warmed alike.
+cat >"$WORK/otlp-sink.py" <<'PY'
+import http.server, sys
+class Sink(http.server.BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+    def do_POST(self):
+        if self.headers.get("Transfer-Encoding", "").lower() == "chunked":
+            while (size := int(self.rfile.readline().strip() or b"0", 16)) > 0:
+                self.rfile.read(size + 2)
+            self.rfile.readline()
+        else:
+            self.rfile.read(int(self.headers.get("Content-Length", 0)))
+        self.send_response(200)
+        self.send_header("Content-Type", "application/x-protobuf")
+        self.send_header("Content-Length", "0")
+        self.end_headers()
+        print(self.path, flush=True)
+    def log_message(self, *args): pass
+http.server.ThreadingHTTPServer(("127.0.0.1", int(sys.argv[1])), Sink).serve_forever()
+PY
+python3 "$WORK/otlp-sink.py" "$OTLP_PORT" >"$WORK/otlp-sink.log" 2>&1 &
+HELPER_PIDS+=($!)
+
+members_restarted() { # extra Host arguments: sets RPS, GET /members req/s on a restarted, warmed Host
+    stop_host
+    start_host "$@"
+    wrk_for "$COLD" "/api/v1/orgs/$SLUG/members" >/dev/null
+    RPS="$(wrk_rps "/api/v1/orgs/$SLUG/members")"
+}
+
+members_restarted
+off="$RPS"
+load_off="$(cut -d' ' -f1-3 /proc/loadavg)"
+( while sleep 5; do curl -fs "http://127.0.0.1:$MANAGEMENT_PORT/metrics" >/dev/null && echo scraped; done ) >"$WORK/scrapes.log" 2>&1 &
+HELPER_PIDS+=($!)
+members_restarted --Telemetry:Otlp:Endpoint="http://127.0.0.1:$OTLP_PORT" --Telemetry:ManagementUrl="http://127.0.0.1:$MANAGEMENT_PORT"
+on="$RPS"
+load_on="$(cut -d' ' -f1-3 /proc/loadavg)"
+traces="$(grep -c '^/v1/traces' "$WORK/otlp-sink.log" || true)"
+metrics="$(grep -c '^/v1/metrics' "$WORK/otlp-sink.log" || true)"
+scrapes="$(grep -c scraped "$WORK/scrapes.log" || true)"
+[ "$traces" -gt 0 ] && [ "$scrapes" -gt 0 ] || { echo "telemetry did not run: $traces trace exports, $scrapes scrapes"; exit 1; }
+echo
+echo "# telemetry (ADR 0024): GET /api/v1/orgs/{slug}/members on a restarted Host, warmed $((COLD + WARMUP)) s, measured ${DURATION} s"
+printf '%-28s %12s %18s\n' telemetry "host req/s" "load avg (1/5/15)"
+printf '%-28s %12s %18s\n' off "$off" "$load_off"
+printf '%-28s %12s %18s\n' "on (OTLP + scrape every 5 s)" "$on" "$load_on"
+echo "# on/off: $(python3 -c "print(f'{$on / $off:.3f}')") ($traces trace and $metrics metric exports received by the sink, $scrapes scrapes)"

@@ -17,7 +17,7 @@ internal sealed class Fairness(string owner, string app, string jobs, JobWorkerO
 {
     private const string FifoClaimSql = """
         create or replace function jobs.claim(p_queue text, p_worker text, p_limit integer)
-            returns table (id bigint, kind text, args jsonb, org_id uuid, attempt integer, max_attempts integer)
+            returns table (id bigint, kind text, args jsonb, org_id uuid, attempt integer, max_attempts integer, waited interval)
             language plpgsql volatile security definer
             set search_path = pg_catalog, pg_temp
             as $$
@@ -34,7 +34,7 @@ internal sealed class Fairness(string owner, string app, string jobs, JobWorkerO
                    set state = 'running', attempt = j.attempt + 1, attempted_at = now(), heartbeat_at = now(), worker_id = p_worker
                   from picked
                  where j.id = picked.id
-                returning j.id, j.kind, j.args, j.org_id, j.attempt, j.max_attempts;
+                returning j.id, j.kind, j.args, j.org_id, j.attempt, j.max_attempts, now() - j.run_at;
         end $$
         """;
 

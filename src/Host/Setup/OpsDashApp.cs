@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Http.Json;
 using OpsDash.Host.Database;
 using OpsDash.Host.Schedules;
 using OpsDash.Host.Setup.OpenApi;
+using OpsDash.Host.Telemetry;
 using OpsDash.SharedKernel.Database;
 using OpsDash.SharedKernel.Email;
 using OpsDash.SharedKernel.Outbound;
@@ -70,6 +71,7 @@ public static class OpsDashApp
         });
         services.AddHealthChecks().AddCheck<DatabaseReadyCheck>("database", tags: ["ready"]);
         services.AddOpsDashOpenApi();
+        var telemetry = services.AddOpsDashTelemetry(configuration);
 
         var modules = ModuleLoader.LoadAll();
         foreach (var module in modules.Services)
@@ -86,6 +88,7 @@ public static class OpsDashApp
             .WithEmptyResponseNegotiators());
 
         var app = builder.Build();
+        app.StartJobMetrics(telemetry);
         if (connections.Embedded is { } embedded && databaseSettings.Embedded.StopOnShutdown)
         {
             app.Lifetime.ApplicationStopped.Register(() => embedded.StopAsync().GetAwaiter().GetResult());

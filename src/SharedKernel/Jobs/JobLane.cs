@@ -4,8 +4,14 @@ using System.Threading.Channels;
 
 namespace OpsDash.SharedKernel.Jobs;
 
-/// <summary>A job as <c>jobs.claim</c> returns it.</summary>
-internal sealed record ClaimedJob(long Id, string Kind, string Args, Guid? OrgId, int Attempt, int MaxAttempts);
+/// <summary>A job as <c>jobs.claim</c> returns it; <see cref="Waited"/>: how long it had been due when claimed.</summary>
+internal sealed record ClaimedJob(long Id, string Kind, string Args, Guid? OrgId, int Attempt, int MaxAttempts, TimeSpan Waited)
+{
+    public string Queue { get; init; } = "";
+
+    /// <summary>When this worker received it (Stopwatch ticks): the claim delay adds the time it waited here for a slot.</summary>
+    public long ClaimedAt { get; init; }
+}
 
 /// <summary>
 /// One queue inside a <see cref="JobWorker"/>: a claimer that keeps up to Concurrency + prefetch jobs

@@ -26,7 +26,7 @@ namespace OpsDash.SharedKernel.Jobs;
 /// </summary>
 public sealed partial class JobWorker : BackgroundService
 {
-    private const string ClaimSql = "select id, kind, args::text as args, org_id, attempt, max_attempts from jobs.claim(@Queue, @Worker, @Limit)";
+    private const string ClaimSql = "select id, kind, args::text as args, org_id, attempt, max_attempts, waited from jobs.claim(@Queue, @Worker, @Limit)";
     private const string CompleteSql = "select jobs.complete(@Worker, @Ids)";
     private const string FailSql = "select jobs.fail(@Id, @Worker, @Error, @RetryAt)";
     private const string ReleaseSql = "select jobs.release(@Worker, @Ids)";
@@ -46,6 +46,7 @@ public sealed partial class JobWorker : BackgroundService
     // Running jobs not yet reported started, with when they started (Stopwatch ticks).
     private readonly ConcurrentDictionary<long, long> _unreported = new();
     private readonly CancellationTokenSource _jobsCancel = new();
+    private readonly JobMetrics _metrics;
 
     public JobWorker(IServiceProvider services, JobWorkerOptions options)
     {
@@ -56,6 +57,7 @@ public sealed partial class JobWorker : BackgroundService
         _options = options;
         _logger = services.GetService<ILoggerFactory>()?.CreateLogger<JobWorker>() ?? NullLogger<JobWorker>.Instance;
         _kinds = services.GetServices<JobKind>().ToDictionary(k => k.Kind);
+        _metrics = services.GetService<JobMetrics>() ?? JobMetrics.Detached;
         _lanes = options.Queues.Where(q => q.Value.Concurrency > 0)
             .ToDictionary(q => q.Key, q => new JobLane(q.Key, q.Value, options.PollInterval, ClaimAsync, RunAsync), StringComparer.Ordinal);
     }
@@ -106,8 +108,10 @@ public sealed partial class JobWorker : BackgroundService
     {
         try
         {
-            return await _claims.RunAsync(async c =>
+            var jobs = await _claims.RunAsync(async c =>
                 (await c.QueryAsync<ClaimedJob>(ClaimSql, new { Queue = queue, Worker = _options.WorkerId, Limit = limit })).AsList());
+            var claimedAt = Stopwatch.GetTimestamp();
+            return [.. jobs.Select(job => job with { Queue = queue, ClaimedAt = claimedAt })];
         }
         catch (Exception e) when (e is NpgsqlException or TimeoutException)
         {
@@ -122,7 +126,10 @@ public sealed partial class JobWorker : BackgroundService
         var timeout = TimeoutOf(job.Kind);
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(_jobsCancel.Token);
         deadline.CancelAfter(timeout);
-        _unreported[job.Id] = Stopwatch.GetTimestamp();
+        var started = Stopwatch.GetTimestamp();
+        _unreported[job.Id] = started;
+        _metrics.Started(job, job.Waited + Stopwatch.GetElapsedTime(job.ClaimedAt, started));
+        var outcome = "completed";
         try
         {
             if (!_kinds.TryGetValue(job.Kind, out var kind))
@@ -138,11 +145,13 @@ public sealed partial class JobWorker : BackgroundService
         catch (Exception e)
         {
             var overran = deadline.IsCancellationRequested && !_jobsCancel.IsCancellationRequested;
+            outcome = _jobsCancel.IsCancellationRequested ? "handed_back" : overran ? "timed_out" : "failed";
             await FailAsync(job, overran ? new TimeoutException($"The job ran longer than its deadline of {timeout}; it was cancelled.", e) : e);
         }
         finally
         {
             _unreported.TryRemove(job.Id, out _);
+            _metrics.Ran(job, outcome, Stopwatch.GetElapsedTime(started));
         }
     }
 

@@ -1,6 +1,9 @@
 using System.Text.RegularExpressions;
 using Microsoft.Extensions.Configuration;
+using System.Diagnostics.Metrics;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using OpsDash.SharedKernel.Database;
 
 namespace OpsDash.SharedKernel.Jobs;
 
@@ -12,6 +15,11 @@ public static partial class JobsSetup
         var options = configuration.GetSection(JobWorkerOptions.SectionName).Get<JobWorkerOptions>() ?? new JobWorkerOptions();
         Validate(options);
         services.AddScoped<JobQueue>();
+        var depthInterval = configuration.GetValue("Telemetry:JobQueueDepthInterval", TimeSpan.FromSeconds(15));
+        services.AddSingleton(provider => new JobQueueDepth(provider.GetRequiredService<JobsDataSource>(), depthInterval,
+            provider.GetService<TimeProvider>() ?? TimeProvider.System, provider.GetRequiredService<ILogger<JobQueueDepth>>()));
+        services.AddSingleton(provider => new JobMetrics(
+            provider.GetRequiredService<IMeterFactory>().Create(JobMetrics.MeterName), provider.GetRequiredService<JobQueueDepth>()));
         if (options.Enabled)
         {
             services.AddHostedService(provider => new JobWorker(provider, options));
