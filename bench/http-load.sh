@@ -112,7 +112,7 @@ echo "# cold: GET /api/v1/orgs/{slug}/members in the first ${COLD} s of a fresh 
 
 # Each endpoint's statements exactly as the Host sends them (bench/sql/*.sql), one command each (ADR 0025).
 printf '%-28s %12s %14s %8s\n' endpoint "host req/s" "pgbench tx/s" ratio
-for spec in "members:/api/v1/orgs/$SLUG/members" "me-orgs:/api/v1/me/orgs" "plan:/api/v1/orgs/$SLUG/plan" "live:/health/live"; do
+for spec in "members:/api/v1/orgs/$SLUG/members" "me-orgs:/api/v1/me/orgs" "plan:/api/v1/orgs/$SLUG/plan" "dashboard:/api/v1/orgs/$SLUG/dashboard" "live:/health/live"; do
     name="${spec%%:*}"
     path="${spec#*:}"
     host="$(wrk_rps "$path")"
