@@ -1,4 +1,4 @@
--- GET /api/v1/orgs/{slug}/contacts?search=... (first page) as ListContacts.SqlFor composes it.
+-- GET /api/v1/orgs/{slug}/contacts?search=... (first page) as ListContacts composes it (the name range with the default operators, 0097).
 select c.id, c.first_name, c.last_name, c.email, c.phone, c.title, c.company_id,
        case when c.company_id is not null then
            (select co.name from crm.companies co
@@ -6,7 +6,7 @@ select c.id, c.first_name, c.last_name, c.email, c.phone, c.title, c.company_id,
        c.owner_user_id, c.tags, c.created_at, c.updated_at, c.sort_name
   from crm.contacts c
  where c.org_id = :'org' and c.deleted_at is null
-   and ((c.sort_name ~>=~ :'low' and c.sort_name ~<~ :'high')
+   and ((c.sort_name >= :'low' and c.sort_name < :'high')
         or (c.last_name_key ~>=~ :'low' and c.last_name_key ~<~ :'high')
         or (c.email ~>=~ :'low' and c.email ~<~ :'high')
         or (c.phone ~>=~ :'low' and c.phone ~<~ :'high'))
