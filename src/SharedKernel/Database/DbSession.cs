@@ -360,7 +360,7 @@ public sealed class DbSession : IAsyncDisposable
         }
 
         _context.RecordOrgApplied(id);
-        _contextApplied = _transaction is not null;
+        EnteredContext();
         return new OrgInfo(id, row.Slug!, row.Name!, row.Type!, row.BillingOwnerUserId!.Value, row.Role!);
     }
 
@@ -433,8 +433,7 @@ public sealed class DbSession : IAsyncDisposable
         {
             case "ok":
                 _context.RecordApiKeyApplied(keyId, row.Id!.Value);
-                _contextApplied = _transaction is not null;
-                _sessionChecked = true;
+                EnteredContext();
                 return (new OrgInfo(row.Id.Value, row.Slug!, row.Name!, row.Type!, row.BillingOwnerUserId!.Value, row.Role!), keyId, row.Scopes!);
             case "other_org":
                 return null;
@@ -471,8 +470,7 @@ public sealed class DbSession : IAsyncDisposable
         }
 
         _context.RecordInboundHookApplied(row.HookId, row.OrgId);
-        _contextApplied = _transaction is not null;
-        _sessionChecked = true;
+        EnteredContext();
         return (row.HookId, row.SecretSealed);
     }
 
@@ -630,6 +628,7 @@ public sealed class DbSession : IAsyncDisposable
             });
     }
 
+    // The context is set and the session checked: for the rest of this transaction, or (implicit) for nothing after it.
     private void EnteredContext()
     {
         _sessionChecked = true;
